@@ -1,0 +1,137 @@
+/**
+ * The event store port: the one way anything in the ledger reads or writes events.
+ *
+ * Two adapters implement it (infrastructure/event-store/sqlite, infrastructure/event-store/eventstoredb)
+ * and one contract suite (test/support/event-store-contract.ts) holds them to the same behaviour.
+ * Revisions and positions are bigint end to end.
+ */
+import type { Either } from 'fp-ts/lib/Either.js';
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonArray | JsonObject;
+export interface JsonArray extends ReadonlyArray<JsonValue> {}
+export interface JsonObject {
+  readonly [key: string]: JsonValue | undefined;
+}
+
+/** Revision of an event inside its stream: 0 for the first event. */
+export type StreamRevision = bigint;
+/** Position in the global log. Increasing; dense in the embedded store, sparse in EventStoreDB. */
+export type GlobalPosition = bigint;
+
+/**
+ * What the writer believes about the stream:
+ * - `no_stream`: it must not exist yet;
+ * - `stream_exists`: it must have at least one event;
+ * - `any`: no check;
+ * - a bigint: the revision of the stream's last event.
+ */
+export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | StreamRevision;
+
+export interface Actor {
+  readonly id: string;
+  readonly role: string;
+  readonly organisation: string;
+}
+
+/** The part of the envelope the command supplies. */
+export interface EventMetadataInput {
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly idempotencyKey?: string;
+}
+
+/** The full envelope as stored: the store adds recordedAt and the hash chain. */
+export interface EventMetadata extends EventMetadataInput {
+  readonly recordedAt: string;
+  readonly schemaVersion: number;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export interface NewEvent {
+  /** A UUID, derived from the command's idempotency key (see infrastructure/event-store/event-ids.ts). */
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: JsonObject;
+  readonly metadata: EventMetadataInput;
+}
+
+export interface RecordedEvent {
+  readonly id: string;
+  readonly stream: string;
+  readonly revision: StreamRevision;
+  readonly position: GlobalPosition;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: EventMetadata;
+}
+
+export interface AppendResult {
+  /** Revision of the stream's last event after the append: the expected revision for the next one. */
+  readonly nextExpectedRevision: StreamRevision;
+  /** Global position of the last event of this append. */
+  readonly position: GlobalPosition;
+}
+
+export interface WrongExpectedRevision {
+  readonly _tag: 'WrongExpectedRevision';
+  readonly stream: string;
+  readonly expected: ExpectedRevision;
+  /** The stream's actual last revision, or `no_stream`. */
+  readonly actual: StreamRevision | 'no_stream';
+}
+
+export type Direction = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  /** Inclusive. Defaults to the start (forwards) or the end (backwards). */
+  readonly fromRevision?: StreamRevision | 'start' | 'end';
+  readonly direction?: Direction;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Inclusive: the event at this position, if any, is the first one read. */
+  readonly fromPosition?: GlobalPosition | 'start' | 'end';
+  readonly direction?: Direction;
+  readonly maxCount?: number;
+}
+
+export interface SubscribeToAllOptions {
+  /** Exclusive: a checkpoint, the position of the last event already processed. */
+  readonly fromPosition: GlobalPosition | 'start';
+}
+
+export type SubscriptionMessage =
+  | { readonly kind: 'event'; readonly event: RecordedEvent }
+  /** Sent once, when the subscription has delivered everything that existed when it caught up. */
+  | { readonly kind: 'caught-up' };
+
+export interface Subscription extends AsyncIterable<SubscriptionMessage> {
+  /** Ends the iteration; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+export type StoreKind = 'sqlite' | 'eventstoredb';
+
+export interface EventStore {
+  readonly kind: StoreKind;
+  /** Atomic: all events are appended, or none. Re-appending the same event ids at the same place is a no-op success. */
+  append(
+    stream: string,
+    events: readonly NewEvent[],
+    options: { readonly expectedRevision: ExpectedRevision },
+  ): Promise<Either<WrongExpectedRevision, AppendResult>>;
+  /** Events of one stream, in order. A stream that does not exist yields nothing. */
+  readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  /** The global log (ledger events only: no system or link events), in order. */
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /** Catch-up, then live; no gap and no duplicate across the switch. */
+  subscribeToAll(options: SubscribeToAllOptions): Subscription;
+  /** Position of the last ledger event in the global log, 0n when there is none. */
+  headPosition(): Promise<GlobalPosition>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,17 @@
+import type { Clock } from '../../domain/ports/clock.js';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock that stays where it is put. */
+export function fixedClock(iso: string): Clock & { set(iso: string): void; advance(ms: number): void } {
+  let current = new Date(iso);
+  return {
+    now: () => new Date(current),
+    set: (next) => {
+      current = new Date(next);
+    },
+    advance: (ms) => {
+      current = new Date(current.getTime() + ms);
+    },
+  };
+}
