@@ -9,7 +9,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonArray | JsonObject;
-export interface JsonArray extends ReadonlyArray<JsonValue> {}
+export type JsonArray = readonly JsonValue[];
 export interface JsonObject {
   readonly [key: string]: JsonValue | undefined;
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../domain/ports/clock.js';
 
-export const systemClock: Clock = { now: () => new Date() };
+export { systemClock } from '../../infrastructure/clock/system-clock.js';
 
 /** A clock that stays where it is put. */
 export function fixedClock(iso: string): Clock & { set(iso: string): void; advance(ms: number): void } {

@@ -1,0 +1,65 @@
+/**
+ * The HTTP application, built from its dependencies and not listening (api/server.ts listens).
+ * Registration order states the dependencies: compilers and error mapping, then authentication
+ * (which checks every route's declared access), then one explicit register per route module.
+ */
+import { randomUUID } from 'node:crypto';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from '@fastify/type-provider-zod';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Clock } from '../domain/ports/clock.js';
+import type { EventStore } from '../domain/ports/event-store.js';
+import { authenticationPlugin } from './auth/authentication.js';
+import { requestLogSerializers } from './logging.js';
+import { handleError, handleNotFound } from './problems/error-handler.js';
+import { problem, sendProblem } from './problems/problem.js';
+import { healthRoutes } from './routes/health.js';
+
+export interface AppDependencies {
+  readonly store: EventStore;
+  readonly clock: Clock;
+  readonly auth: { readonly secret: string; readonly issuer: string };
+  /** pino log level; no logging when absent (tests). */
+  readonly logLevel?: string;
+}
+
+const CORRELATION_HEADER = 'x-correlation-id';
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logLevel === undefined ? false : { level: deps.logLevel, serializers: requestLogSerializers },
+    genReqId: (request) => {
+      const given = request.headers[CORRELATION_HEADER];
+      return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+    },
+    forceCloseConnections: 'idle',
+    // Our own hook below answers requests that arrive while closing, as problem+json.
+    return503OnClosing: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  // Requests in flight when shutdown begins finish normally, and their connections close after the
+  // reply, so idle keep-alive sockets do not hold the server open; requests that arrive on an open
+  // connection while closing get a 503.
+  let closing = false;
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header(CORRELATION_HEADER, request.id);
+    if (closing) {
+      void reply.header('connection', 'close');
+      return sendProblem(reply, problem(503, 'shutting-down', 'Shutting down', 'The ledger is shutting down; retry against another instance or later.'));
+    }
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
+
+  await app.register(authenticationPlugin, deps.auth);
+  await app.register(healthRoutes, { store: deps.store });
+  return app;
+}

@@ -1,0 +1,95 @@
+/**
+ * Authentication and role checks for every route.
+ *
+ * Each route declares `config.access`: `'public'` or `{ roles: [...] }` with at least one role. A route
+ * that declares neither makes the app refuse to start. Non-public routes verify the bearer token
+ * (@fastify/jwt, HS256, required issuer), parse its claims, and admit only the declared roles:
+ * 401 without or with a bad token, 403 with the wrong role, both problem+json.
+ */
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Role } from '../../domain/shared/roles.js';
+import { TOKEN_ALGORITHM } from '../../infrastructure/auth/token-signer.js';
+import { problem, sendProblem } from '../problems/problem.js';
+import { claimsSchema, principalOf, type Principal } from './claims.js';
+
+export type RouteAccess = 'public' | { readonly roles: readonly Role[] };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export interface AuthenticationOptions {
+  readonly secret: string;
+  readonly issuer: string;
+}
+
+export class RouteWithoutAccessError extends Error {
+  constructor(method: string, url: string) {
+    super(`route ${method} ${url} declares no access: set config.access to 'public' or { roles: [...] } with at least one role`);
+    this.name = 'RouteWithoutAccessError';
+  }
+}
+
+function unauthenticated(reply: FastifyReply, detail: string): FastifyReply {
+  void reply.header('www-authenticate', 'Bearer');
+  return sendProblem(reply, problem(401, 'unauthenticated', 'Authentication required', detail));
+}
+
+function admitting(roles: readonly Role[]): onRequestHookHandler {
+  return async function authorise(request: FastifyRequest, reply: FastifyReply) {
+    if (request.headers.authorization === undefined) {
+      return unauthenticated(reply, 'This route needs a bearer token in the Authorization header.');
+    }
+    let payload: unknown;
+    try {
+      payload = await request.jwtVerify();
+    } catch {
+      return unauthenticated(reply, 'The bearer token is invalid, expired or not issued by this ledger.');
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) return unauthenticated(reply, 'The bearer token’s claims are incomplete or invalid.');
+    const principal = principalOf(claims.data);
+    if (!roles.includes(principal.role)) {
+      return sendProblem(
+        reply,
+        problem(403, 'forbidden', 'Forbidden', `The role ${principal.role} may not use this route; it admits ${roles.join(', ')}.`),
+      );
+    }
+    request.principal = principal;
+  };
+}
+
+function withAccessCheck(route: RouteOptions): void {
+  const access = route.config?.access;
+  const method = Array.isArray(route.method) ? route.method.join(',') : route.method;
+  if (access === undefined || (access !== 'public' && access.roles.length === 0)) {
+    throw new RouteWithoutAccessError(method, route.url);
+  }
+  if (access === 'public') return;
+  const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+  route.onRequest = [admitting(access.roles), ...existing];
+}
+
+async function authentication(app: FastifyInstance, options: AuthenticationOptions): Promise<void> {
+  await app.register(fastifyJwt, {
+    secret: options.secret,
+    verify: { algorithms: [TOKEN_ALGORITHM], allowedIss: options.issuer },
+  });
+  app.decorateRequest('principal', null);
+  app.addHook('onRoute', withAccessCheck);
+}
+
+export const authenticationPlugin = fp(authentication, { name: 'authentication' });
+
+/** The caller of a non-public route (set by the access check before the handler runs). */
+export function principal(request: FastifyRequest): Principal {
+  if (request.principal === null) throw new Error('principal() called on a route without an access check');
+  return request.principal;
+}

@@ -1,0 +1,13 @@
+/**
+ * The `ledger` command line (`npm run ledger -- <command>`). It reads the same configuration as the
+ * server and works while the server is running.
+ *
+ *   ledger verify                      recompute every hash chain; exit 0 ok, 1 broken
+ *   ledger token --role <role> [--municipality <code>] [--sub <id>] [--organisation <name>] [--expires-in <seconds>]
+ */
+import { runLedgerCli } from './run.js';
+
+const output = await runLedgerCli(process.argv.slice(2), process.env);
+if (output.stdout !== undefined) process.stdout.write(`${output.stdout}\n`);
+if (output.stderr !== undefined) process.stderr.write(`${output.stderr}\n`);
+process.exitCode = output.exitCode;

@@ -1,0 +1,27 @@
+/** Dispatches `ledger <command> ...` to its command; exit codes: 0 ok, 1 check failed, 2 bad usage or configuration. */
+import { ConfigError, loadConfig } from '../../infrastructure/config/config.js';
+import { tokenCommand } from './commands/token.js';
+import { verifyCommand } from './commands/verify.js';
+import { UsageError, type CommandOutput } from './command.js';
+
+const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promise<CommandOutput>> = {
+  verify: (args, env) => verifyCommand(args, loadConfig(env)),
+  token: (args, env) => tokenCommand(args, loadConfig(env)),
+};
+
+const USAGE = `usage: ledger <command> [options]
+  verify                                   recompute every event's hash chain
+  token --role <role> [--municipality <code>] [--sub <id>] [--organisation <name>] [--expires-in <seconds>]`;
+
+export async function runLedgerCli(argv: string[], env: NodeJS.ProcessEnv): Promise<CommandOutput> {
+  const [name, ...args] = argv;
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (command === undefined) return { exitCode: 2, stderr: USAGE };
+  try {
+    return await command(args, env);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) return { exitCode: 2, stderr: error.message };
+    throw error;
+  }
+}
+

@@ -1,0 +1,44 @@
+/**
+ * RFC 9457 problem details: the one shape every error reply takes.
+ * Each kind of problem has a stable `type` URI; `detail` is a sentence for a human and never
+ * carries personal information or internals.
+ */
+import type { FastifyReply } from 'fastify';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+const TYPE_PREFIX = 'urn:jpki-ledger:problem:';
+
+export interface FieldError {
+  /** Where the bad value is, e.g. `body.applicant.dateOfBirth` or `query.minPosition`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly instance?: string;
+  readonly correlationId?: string;
+  readonly errors?: readonly FieldError[];
+  readonly [extension: string]: unknown;
+}
+
+export function problem(
+  status: number,
+  slug: string,
+  title: string,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): Problem {
+  return { type: `${TYPE_PREFIX}${slug}`, title, status, detail, ...extensions };
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  const correlationId = String(reply.request.id);
+  return reply
+    .code(body.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ ...body, instance: body.instance ?? reply.request.url.split('?')[0], correlationId });
+}

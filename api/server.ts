@@ -1,0 +1,49 @@
+/**
+ * The composition root: configuration in, a listening server out. The event store closes only after
+ * the HTTP server has stopped accepting and every in-flight request has finished.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../domain/ports/clock.js';
+import type { EventStore } from '../domain/ports/event-store.js';
+import { loadOrCreateJwtSecret } from '../infrastructure/auth/jwt-secret.js';
+import { systemClock } from '../infrastructure/clock/system-clock.js';
+import type { Config } from '../infrastructure/config/config.js';
+import { openEventStore } from '../infrastructure/event-store/open-event-store.js';
+import { buildApp } from './app.js';
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly store: EventStore;
+  /** e.g. http://127.0.0.1:3000 */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  readonly clock?: Clock;
+  /** Lets tests add routes (e.g. a slow one) before the server starts listening. */
+  readonly beforeListen?: (app: FastifyInstance) => Promise<void> | void;
+  readonly logLevel?: string;
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const store = await openEventStore(config, clock);
+  try {
+    const app = await buildApp({
+      store,
+      clock,
+      auth: { secret: loadOrCreateJwtSecret(config.LEDGER_JWT_SECRET, config.dataDir), issuer: config.LEDGER_JWT_ISSUER },
+      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    });
+    app.addHook('onClose', async () => {
+      await store.close();
+    });
+    await options.beforeListen?.(app);
+    const url = await app.listen({ host: config.HOST, port: config.PORT });
+    return { app, store, url, close: () => app.close() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * `ledger verify` for the embedded store: reads the file directly, read-only, in one snapshot (safe
+ * while the server is writing), and checks beyond the per-stream chains what only the global order
+ * can show: positions are dense from 1 (a deleted row leaves a gap), the global chain links every
+ * event to the one before it (reordering shows), and the log head matches the last event (a deleted
+ * tail shows). It relies on no trigger: an attacker who drops them is still caught.
+ */
+import Database from 'better-sqlite3';
+import { sha256Hex } from '../envelope.js';
+import { ChainVerifier, type BrokenLink, type VerifyReport } from '../verify/chain-verifier.js';
+import { GLOBAL_GENESIS_CHAIN } from './schema.js';
+import { toRecordedEvent, type EventRow } from './sqlite-event-store.js';
+
+interface IntegrityRow extends EventRow {
+  readonly chain: string;
+}
+
+export function verifySqliteFile(file: string): VerifyReport {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.exec('BEGIN');
+    const verifier = new ChainVerifier();
+    const broken = walk(db, verifier);
+    db.exec('COMMIT');
+    return verifier.report(broken);
+  } finally {
+    db.close();
+  }
+}
+
+function walk(db: Database.Database, verifier: ChainVerifier): BrokenLink | undefined {
+  const head = db.prepare<[], { position: number; chain: string }>('SELECT position, chain FROM log_head WHERE id = 1').get();
+  const rows = db
+    .prepare<[], IntegrityRow>('SELECT position, event_id, stream, revision, type, data, metadata, hash, chain FROM events ORDER BY position')
+    .iterate();
+  let expected = 1;
+  let chain = GLOBAL_GENESIS_CHAIN;
+  let previous: IntegrityRow | undefined;
+  for (const row of rows) {
+    const at = { stream: row.stream, revision: BigInt(row.revision), position: BigInt(row.position) };
+    if (row.position !== expected) {
+      const before = previous === undefined ? 'the start of the log' : `position ${previous.position} (stream ${previous.stream}, revision ${previous.revision})`;
+      return { ...at, problem: `global position ${expected} is missing: the log jumps from ${before} to position ${row.position}; an event was deleted` };
+    }
+    let event;
+    try {
+      event = toRecordedEvent(row);
+    } catch {
+      return { ...at, problem: 'stored data or metadata is not valid JSON: the row was altered' };
+    }
+    const streamBreak = verifier.check(event);
+    if (streamBreak !== undefined) return streamBreak;
+    chain = sha256Hex(chain + row.hash);
+    if (chain !== row.chain) return { ...at, problem: 'the global chain does not link here: events were reordered, replaced or inserted' };
+    previous = row;
+    expected += 1;
+  }
+  const last = expected - 1;
+  if (head === undefined) return { problem: 'the log head row is missing' };
+  if (head.position !== last) {
+    const where = previous === undefined ? {} : { stream: previous.stream, revision: BigInt(previous.revision), position: BigInt(previous.position) };
+    return {
+      ...where,
+      problem:
+        head.position > last
+          ? `the log head records position ${head.position} but the last event is at ${last}: ${head.position - last} event(s) deleted from the end of the log`
+          : `the log head records position ${head.position} but events run to ${last}: the head was altered or events were inserted`,
+    };
+  }
+  if (head.chain !== chain) return { problem: 'the log head chain does not match the last event: the head was altered' };
+  return undefined;
+}

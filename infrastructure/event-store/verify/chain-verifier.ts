@@ -1,0 +1,78 @@
+/**
+ * Recomputes every stream's hash chain from events in global order. Store-independent: it sees only
+ * what the port returns. It catches an altered event (its hash no longer recomputes), a removed or
+ * reordered event inside a stream (a revision gap or a prevHash that does not link). Removing the
+ * last events of a stream, or of the whole log, needs an anchor outside the streams: the embedded
+ * store's dense global chain (sqlite-integrity.ts) and, later, signed checkpoints.
+ */
+import type { RecordedEvent } from '../../../domain/ports/event-store.js';
+import { GENESIS_HASH, rehash } from '../envelope.js';
+
+export interface BrokenLink {
+  readonly stream?: string;
+  readonly revision?: bigint;
+  readonly position?: bigint;
+  /** What differs, in a sentence. */
+  readonly problem: string;
+}
+
+export interface VerifyReport {
+  readonly eventsChecked: number;
+  readonly streamsChecked: number;
+  readonly broken?: BrokenLink;
+}
+
+const short = (hash: string): string => `${hash.slice(0, 16)}…`;
+
+export class ChainVerifier {
+  private readonly tips = new Map<string, { revision: bigint; hash: string }>();
+  private events = 0;
+
+  /** Checks the next event of the log; returns the broken link, if this event breaks its stream's chain. */
+  check(event: RecordedEvent): BrokenLink | undefined {
+    this.events += 1;
+    const at = { stream: event.stream, revision: event.revision, position: event.position };
+    const tip = this.tips.get(event.stream);
+    const expectedRevision = tip === undefined ? 0n : tip.revision + 1n;
+    if (event.revision !== expectedRevision) {
+      const follows = tip === undefined ? 'is the first event of its stream' : `follows revision ${tip.revision}`;
+      return { ...at, problem: `revision ${event.revision} ${follows}: revision ${expectedRevision} is missing or out of order` };
+    }
+    const expectedPrev = tip?.hash ?? GENESIS_HASH;
+    if (event.metadata.prevHash !== expectedPrev) {
+      return { ...at, problem: `prevHash ${short(String(event.metadata.prevHash))} does not link to the previous event's hash ${short(expectedPrev)}` };
+    }
+    const recomputed = rehash(event);
+    if (recomputed !== event.metadata.hash) {
+      return { ...at, problem: `content altered: stored hash ${short(String(event.metadata.hash))}, recomputed ${short(recomputed)}` };
+    }
+    this.tips.set(event.stream, { revision: event.revision, hash: recomputed });
+    return undefined;
+  }
+
+  report(broken?: BrokenLink): VerifyReport {
+    return { eventsChecked: this.events, streamsChecked: this.tips.size, ...(broken === undefined ? {} : { broken }) };
+  }
+}
+
+/** Verifies any store through the port alone. */
+export async function verifyThroughPort(events: AsyncIterable<RecordedEvent>): Promise<VerifyReport> {
+  const verifier = new ChainVerifier();
+  for await (const event of events) {
+    const broken = verifier.check(event);
+    if (broken !== undefined) return verifier.report(broken);
+  }
+  return verifier.report();
+}
+
+export function formatReport(report: VerifyReport): string {
+  const lines = [`events checked: ${report.eventsChecked}`, `streams checked: ${report.streamsChecked}`];
+  const broken = report.broken;
+  if (broken === undefined) return [...lines, 'ok'].join('\n');
+  const where = [
+    broken.stream === undefined ? undefined : `stream ${broken.stream}`,
+    broken.revision === undefined ? undefined : `revision ${broken.revision}`,
+    broken.position === undefined ? undefined : `position ${broken.position}`,
+  ].filter((part) => part !== undefined);
+  return [...lines, `broken: ${where.length > 0 ? `${where.join(', ')}: ` : ''}${broken.problem}`].join('\n');
+}

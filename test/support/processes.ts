@@ -1,0 +1,86 @@
+/**
+ * Runs the real entry points as child processes (node with the tsx loader, as `npm start` and
+ * `npm run ledger` do), so tests see exactly what an operator sees.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface Finished {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function node(entry: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function finish(child: ChildProcess, collected: { stdout: string; stderr: string }): Promise<Finished> {
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  return { code, signal, ...collected };
+}
+
+function collect(child: ChildProcess): { stdout: string; stderr: string } {
+  const out = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (chunk: Buffer) => (out.stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (out.stderr += chunk.toString()));
+  return out;
+}
+
+/** `npm run ledger -- <args>` */
+export async function ledger(args: string[], env: Record<string, string>): Promise<Finished> {
+  const child = node('api/cli/ledger.ts', args, env);
+  return finish(child, collect(child));
+}
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly output: { stdout: string; stderr: string };
+  /** Sends the signal and waits for the process to exit. */
+  stop(signal?: NodeJS.Signals): Promise<Finished>;
+}
+
+/** `npm start`, on a free port; resolves once the server says where it listens. */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child = node('api/main.ts', [], { PORT: '0', ...env });
+  const output = collect(child);
+  const exited = finish(child, output);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.stdout}\n${output.stderr}`)), 20_000);
+    child.stdout?.on('data', () => {
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    void exited.then((f) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited before listening (code ${f.code}):\n${f.stdout}\n${f.stderr}`));
+    });
+  });
+  return {
+    url,
+    child,
+    output,
+    stop: async (signal = 'SIGTERM') => {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs `npm start` expecting it to fail at start-up. */
+export async function startExpectingFailure(env: Record<string, string>): Promise<Finished> {
+  const child = node('api/main.ts', [], env);
+  return finish(child, collect(child));
+}

@@ -1,0 +1,63 @@
+/**
+ * An app on a fresh embedded store in a temp directory, with a token helper, for API tests that
+ * inject requests (nothing listens).
+ */
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../api/app.js';
+import type { Clock } from '../../domain/ports/clock.js';
+import type { Role } from '../../domain/shared/roles.js';
+import { signToken } from '../../infrastructure/auth/token-signer.js';
+import { SqliteEventStore } from '../../infrastructure/event-store/sqlite/sqlite-event-store.js';
+import { systemClock } from './clocks.js';
+import { tempDir } from './temp-dir.js';
+
+export const TEST_SECRET = 'test-secret-of-at-least-thirty-two-characters';
+export const TEST_ISSUER = 'jpki-ledger-test';
+
+export interface TokenClaims {
+  readonly role: Role | string;
+  readonly sub?: string;
+  readonly organisation?: string;
+  readonly municipality?: string;
+}
+
+export function tokenFor(claims: TokenClaims, options: { secret?: string; issuer?: string; expiresInSeconds?: number } = {}): string {
+  return signToken(
+    { sub: claims.sub ?? `test-${claims.role}`, organisation: claims.organisation ?? 'test-org', ...claims },
+    { secret: options.secret ?? TEST_SECRET, issuer: options.issuer ?? TEST_ISSUER, expiresInSeconds: options.expiresInSeconds ?? 600 },
+  );
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly store: SqliteEventStore;
+  close(): Promise<void>;
+}
+
+/** Builds the app; `extend` may add test-only routes before it is ready. */
+export async function testApp(options: { clock?: Clock; extend?: (app: FastifyInstance) => void } = {}): Promise<TestApp> {
+  const dir = tempDir();
+  const clock = options.clock ?? systemClock;
+  const store = new SqliteEventStore({ file: join(dir.path, 'events.sqlite'), clock, synchronous: 'NORMAL' });
+  const app = await buildApp({ store, clock, auth: { secret: TEST_SECRET, issuer: TEST_ISSUER } });
+  try {
+    options.extend?.(app);
+    await app.ready();
+  } catch (error) {
+    await store.close();
+    dir.remove();
+    throw error;
+  }
+  return {
+    app,
+    store,
+    close: async () => {
+      await app.close();
+      await store.close();
+      dir.remove();
+    },
+  };
+}
