@@ -10,7 +10,7 @@ export const municipalityCode = z.string().regex(/^\d{6}$/, { error: 'must be a 
 export const claimsSchema = z
   .object({
     sub: z.string().min(1).max(200),
-    role: z.enum(ROLES),
+    role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
     organisation: z.string().min(1).max(200),
     municipality: municipalityCode.optional(),
   })
