@@ -8,9 +8,11 @@
  *
  * Adapters store the canonical texts produced here, so what is hashed is exactly what is stored.
  */
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { hash } from 'node:crypto';
 import type { EventMetadata, JsonObject, NewEvent, StreamRevision } from '../../domain/ports/event-store.js';
+import { canonicalJson } from './canonical-json.js';
+
+export { canonicalJson };
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -27,27 +29,52 @@ export interface SealedEvent {
   readonly metadata: EventMetadata;
 }
 
-export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value has no JSON representation');
-  return text;
-}
-
 /**
  * The canonical JSON of the whole hashed object, composed from already-canonical parts. The keys
  * "data" < "metadata" < "revision" < "stream" < "type" are in RFC 8785 order (a unit test checks
  * this composition against canonicalising the whole object).
  */
 export function hashInput(stream: string, revision: StreamRevision, type: string, dataText: string, metadataText: string): string {
-  return `{"data":${dataText},"metadata":${metadataText},"revision":"${revision.toString()}","stream":${JSON.stringify(stream)},"type":${JSON.stringify(type)}}`;
+  return `{"data":${dataText},"metadata":${metadataText},"revision":"${revision.toString()}","stream":${canonicalJson(stream)},"type":${canonicalJson(type)}}`;
 }
 
+/** One-shot hashing (Node ≥ 20.12): no Hash object per call, which matters at two hashes per event. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 export function computeHash(stream: string, revision: StreamRevision, type: string, dataText: string, metadataText: string): string {
   return sha256Hex(hashInput(stream, revision, type, dataText, metadataText));
+}
+
+/**
+ * The envelope's metadata, built from exactly the fields the envelope defines (anything else a
+ * caller passes is not stored), with its canonical JSON written directly: the keys are fixed and
+ * listed here in RFC 8785 order (a unit test checks this against canonicalJson).
+ */
+export function envelopeMetadata(
+  input: NewEvent['metadata'],
+  schemaVersion: number,
+  recordedAt: string,
+  prevHash: string,
+): { readonly metadata: MetadataWithoutHash; readonly text: string } {
+  const { actor, correlationId, causationId, idempotencyKey } = input;
+  const metadata: MetadataWithoutHash = {
+    actor: { id: actor.id, role: actor.role, organisation: actor.organisation },
+    correlationId,
+    causationId,
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    recordedAt,
+    schemaVersion,
+    prevHash,
+  };
+  const c = canonicalJson;
+  const text =
+    `{"actor":{"id":${c(actor.id)},"organisation":${c(actor.organisation)},"role":${c(actor.role)}},` +
+    `"causationId":${c(causationId)},"correlationId":${c(correlationId)},` +
+    (idempotencyKey === undefined ? '' : `"idempotencyKey":${c(idempotencyKey)},`) +
+    `"prevHash":${c(prevHash)},"recordedAt":${c(recordedAt)},"schemaVersion":${c(schemaVersion)}}`;
+  return { metadata, text };
 }
 
 /** Seals a batch that starts at `firstRevision`, chaining from `prevHash`. */
@@ -60,23 +87,17 @@ export function sealEvents(
 ): SealedEvent[] {
   const sealed: SealedEvent[] = [];
   let previous = prevHash;
-  events.forEach((event, index) => {
-    const revision = firstRevision + BigInt(index);
-    const withoutHash: MetadataWithoutHash = {
-      ...event.metadata,
-      recordedAt,
-      schemaVersion: event.schemaVersion,
-      prevHash: previous,
-    };
+  let revision = firstRevision;
+  for (const event of events) {
+    const { metadata, text: metadataText } = envelopeMetadata(event.metadata, event.schemaVersion, recordedAt, previous);
     const dataText = canonicalJson(event.data);
-    const metadataText = canonicalJson(withoutHash);
     const hash = computeHash(stream, revision, event.type, dataText, metadataText);
-    sealed.push({ id: event.id, type: event.type, revision, dataText, metadataText, metadata: { ...withoutHash, hash } });
+    sealed.push({ id: event.id, type: event.type, revision, dataText, metadataText, metadata: { ...metadata, hash } });
     previous = hash;
-  });
+    revision += 1n;
+  }
   return sealed;
 }
-
 /** Recomputes the hash of an event read back from a store. */
 export function rehash(event: {
   readonly stream: string;

@@ -1,7 +1,9 @@
 /**
  * The embedded store's one-file schema.
  *
- * `events.position` is the global order, dense from 1: a deleted row leaves a gap. `chain` links the
+ * `events.position` is the global order, dense from 1: a deleted row leaves a gap. Event ids are
+ * not indexed: an idempotent re-append is recognised by place (stream, revision), as the contract
+ * says, which spares every commit a write into a random page of an id index. `chain` links the
  * global order (chain_n = SHA-256(chain_{n-1} || hash_n)) and `log_head` holds the last position and
  * chain, so removing the last event of the whole log is visible too. `metadata` is the canonical JSON
  * of the envelope without `hash`, exactly the text that was hashed. The triggers only stop honest
@@ -15,7 +17,7 @@ export const GLOBAL_GENESIS_CHAIN = 'f'.repeat(64);
 const DDL = `
 CREATE TABLE IF NOT EXISTS events (
   position  INTEGER PRIMARY KEY,
-  event_id  TEXT    NOT NULL UNIQUE,
+  event_id  TEXT    NOT NULL,
   stream    TEXT    NOT NULL,
   revision  INTEGER NOT NULL,
   type      TEXT    NOT NULL,

@@ -9,11 +9,9 @@ import Database from 'better-sqlite3';
 import { sha256Hex } from '../envelope.js';
 import { ChainVerifier, type BrokenLink, type VerifyReport } from '../verify/chain-verifier.js';
 import { GLOBAL_GENESIS_CHAIN } from './schema.js';
-import { toRecordedEvent, type EventRow } from './sqlite-event-store.js';
+import { COLUMNS, toRecordedEvent, type EventRow } from './sqlite-event-store.js';
 
-interface IntegrityRow extends EventRow {
-  readonly chain: string;
-}
+type IntegrityRow = readonly [...EventRow, chain: string];
 
 export function verifySqliteFile(file: string): VerifyReport {
   const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -31,34 +29,37 @@ export function verifySqliteFile(file: string): VerifyReport {
 function walk(db: Database.Database, verifier: ChainVerifier): BrokenLink | undefined {
   const head = db.prepare<[], { position: number; chain: string }>('SELECT position, chain FROM log_head WHERE id = 1').get();
   const rows = db
-    .prepare<[], IntegrityRow>('SELECT position, event_id, stream, revision, type, data, metadata, hash, chain FROM events ORDER BY position')
+    .prepare<[], IntegrityRow>(`SELECT ${COLUMNS}, chain FROM events ORDER BY position`)
+    .raw(true)
     .iterate();
   let expected = 1;
   let chain = GLOBAL_GENESIS_CHAIN;
   let previous: IntegrityRow | undefined;
   for (const row of rows) {
-    const at = { stream: row.stream, revision: BigInt(row.revision), position: BigInt(row.position) };
-    if (row.position !== expected) {
-      const before = previous === undefined ? 'the start of the log' : `position ${previous.position} (stream ${previous.stream}, revision ${previous.revision})`;
-      return { ...at, problem: `global position ${expected} is missing: the log jumps from ${before} to position ${row.position}; an event was deleted` };
+    const [position, , stream, revision, , , , hash, storedChain] = row;
+    const at = { stream, revision: BigInt(revision), position: BigInt(position) };
+    if (position !== expected) {
+      const before = previous === undefined ? 'the start of the log' : `position ${previous[0]} (stream ${previous[2]}, revision ${previous[3]})`;
+      return { ...at, problem: `global position ${expected} is missing: the log jumps from ${before} to position ${position}; an event was deleted` };
     }
     let event;
     try {
       event = toRecordedEvent(row);
+      void event.metadata;
     } catch {
       return { ...at, problem: 'stored data or metadata is not valid JSON: the row was altered' };
     }
     const streamBreak = verifier.check(event);
     if (streamBreak !== undefined) return streamBreak;
-    chain = sha256Hex(chain + row.hash);
-    if (chain !== row.chain) return { ...at, problem: 'the global chain does not link here: events were reordered, replaced or inserted' };
+    chain = sha256Hex(chain + hash);
+    if (chain !== storedChain) return { ...at, problem: 'the global chain does not link here: events were reordered, replaced or inserted' };
     previous = row;
     expected += 1;
   }
   const last = expected - 1;
   if (head === undefined) return { problem: 'the log head row is missing' };
   if (head.position !== last) {
-    const where = previous === undefined ? {} : { stream: previous.stream, revision: BigInt(previous.revision), position: BigInt(previous.position) };
+    const where = previous === undefined ? {} : { stream: previous[2], revision: BigInt(previous[3]), position: BigInt(previous[0]) };
     return {
       ...where,
       problem:

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, computeHash, GENESIS_HASH, hashInput, sealEvents, sha256Hex } from '../../../infrastructure/event-store/envelope.js';
+import { canonicalJson, computeHash, envelopeMetadata, GENESIS_HASH, hashInput, sealEvents, sha256Hex } from '../../../infrastructure/event-store/envelope.js';
 import { deriveEventId } from '../../../infrastructure/event-store/event-ids.js';
 
 const metadata = { actor: { id: 'clerk-1', role: 'municipal-clerk', organisation: '131016' }, correlationId: 'c', causationId: 'k' };
@@ -50,5 +50,65 @@ describe('event ids', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(deriveEventId('key-1', 'application-1', 0)).toBe(id);
     expect(new Set([id, deriveEventId('key-2', 'application-1', 0), deriveEventId('key-1', 'application-2', 0), deriveEventId('key-1', 'application-1', 1)]).size).toBe(4);
+  });
+});
+
+describe('canonical JSON', () => {
+  const cases: unknown[] = [
+    { b: 1, a: [1, 'x', null, true, false, { d: 2, c: 1 }], 'é': 'ü', '\u20ac': 1, '\ud83d\ude00': 2, A: 0 },
+    { numbers: [0, -0, 1e21, 1e-7, 123456789012345680000, 0.1 + 0.2, -1.5e-300, 2 ** 53] },
+    { strings: ['\u0000\u001f\t\n"\\/', '\u2028\u2029', '山田　太郎', '\ud83d\ude00 pair'] },
+    { nested: { deeper: { deepest: [[], {}, [{}]] } }, skipped: undefined, arr: [undefined, 1] },
+    [],
+    'plain',
+    42,
+    null,
+  ];
+  it.each(cases)('matches the reference implementation (canonicalize) for %j', (value) => {
+    expect(canonicalJson(value)).toBe(canonicalize(value));
+  });
+
+  it('matches the reference implementation on many generated values', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const alphabet = ['a', 'Z', '0', ' ', '"', '\\', '\n', 'é', '山', '\ud83d\ude00', '\u0001', '~'];
+    const str = () => Array.from({ length: Math.floor(rand() * 6) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+    const gen = (depth: number): unknown => {
+      const kind = Math.floor(rand() * (depth > 3 ? 4 : 6));
+      if (kind === 0) return str();
+      if (kind === 1) return (rand() - 0.5) * 10 ** Math.floor(rand() * 40 - 20);
+      if (kind === 2) return rand() < 0.5;
+      if (kind === 3) return null;
+      if (kind === 4) return Array.from({ length: Math.floor(rand() * 4) }, () => gen(depth + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(rand() * 5) }, () => [str(), gen(depth + 1)]));
+    };
+    for (let i = 0; i < 2000; i++) {
+      const value = gen(0);
+      expect(canonicalJson(value)).toBe(canonicalize(value));
+    }
+  });
+
+  it('writes absent array members as null, as JSON.stringify does', () => {
+    expect(canonicalJson([undefined, () => 1, 2])).toBe(JSON.stringify([undefined, () => 1, 2]));
+  });
+
+  it('refuses lone surrogates and non-finite numbers', () => {
+    expect(() => canonicalJson({ s: 'bad \ud800 half' })).toThrow(/lone surrogate/);
+    expect(() => canonicalJson({ s: 'bad \udc00' })).toThrow(/lone surrogate/);
+    expect(() => canonicalJson([Number.NaN])).toThrow(/NaN/);
+    expect(() => canonicalJson({ n: Number.NEGATIVE_INFINITY })).toThrow(/Infinity/);
+  });
+});
+
+describe('envelope metadata', () => {
+  it.each([
+    { ...metadata },
+    { ...metadata, idempotencyKey: 'key-山-1' },
+    { ...metadata, actor: { id: 'x"y', role: 'r\\', organisation: '\u2028' } },
+  ])('writes canonical JSON of exactly the envelope fields: %j', (input) => {
+    const { metadata: built, text } = envelopeMetadata({ ...input, extra: 'dropped' } as unknown as typeof input, 3, '2026-11-25T01:02:03.004Z', 'ff'.repeat(32));
+    expect(text).toBe(canonicalJson(built));
+    expect(built).not.toHaveProperty('extra');
+    expect(JSON.parse(text)).toEqual(built);
   });
 });
