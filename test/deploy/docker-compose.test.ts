@@ -2,13 +2,14 @@
  * No Docker engine runs here, so `docker compose up` cannot be exercised; these tests hold the
  * compose file and the image's start command to what the ledger actually reads and runs.
  */
-import { spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configSchema, loadConfig } from '../../infrastructure/config/config.js';
+import { startServerProcess } from '../support/processes.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,41 +45,24 @@ describe('the image start command (node on the compiled output, no tsx)', () => 
   const dir = tempDir('jpki-build-');
   afterAll(() => dir.remove());
 
-  const run = (command: string, args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-      child.on('exit', (code) => resolve({ code, out }));
-    });
-
   it('compiles with tsconfig.build.json and serves /health from dist/api/main.js', async () => {
     // The image's layout: package.json, node_modules and dist side by side.
     copyFileSync(join(ROOT, 'package.json'), join(dir.path, 'package.json'));
     symlinkSync(join(ROOT, 'node_modules'), join(dir.path, 'node_modules'));
     const outDir = join(dir.path, 'dist');
-    const built = await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', outDir]);
-    expect(built.out).toBe('');
-    expect(built.code).toBe(0);
+    const built = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', outDir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(built.stdout + built.stderr).toBe('');
+    expect(built.status).toBe(0);
 
-    const child = spawn(process.execPath, [join(outDir, 'api/main.js')], {
-      cwd: dir.path,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', LEDGER_DATA_DIR: join(dir.path, 'data') },
-    });
-    let out = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.on('exit', () => reject(new Error(out)));
-    });
-    const res = await fetch(`${url}/health`);
+    const server = await startServerProcess(
+      { LEDGER_DATA_DIR: join(dir.path, 'data') },
+      { script: join(outDir, 'api/main.js'), tsx: false, cwd: dir.path },
+    );
+    const res = await fetch(`${server.url}/health`);
     expect(await res.json()).toMatchObject({ status: 'ok', store: 'sqlite' });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect((await server.stop('SIGTERM')).code).toBe(0);
   }, 60_000);
 });

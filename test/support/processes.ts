@@ -15,9 +15,19 @@ export interface Finished {
   readonly stderr: string;
 }
 
-function node(entry: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    cwd: ROOT,
+/** How to run an entry point: from the TypeScript sources with the tsx loader (default), or compiled. */
+export interface Launch {
+  /** Path of the entry script; default the TypeScript source given by the caller. */
+  readonly script?: string;
+  /** false runs plain node, as the Docker image does with the compiled output. */
+  readonly tsx?: boolean;
+  readonly cwd?: string;
+}
+
+function node(entry: string, args: string[], env: Record<string, string>, launch: Launch = {}): ChildProcess {
+  const loader = launch.tsx === false ? [] : ['--import', 'tsx'];
+  return spawn(process.execPath, [...loader, launch.script ?? entry, ...args], {
+    cwd: launch.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -50,8 +60,8 @@ export interface ServerProcess {
 }
 
 /** `npm start`, on a free port; resolves once the server says where it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = node('api/main.ts', [], { PORT: '0', ...env });
+export async function startServerProcess(env: Record<string, string>, launch: Launch = {}): Promise<ServerProcess> {
+  const child = node('api/main.ts', [], { PORT: '0', ...env }, launch);
   const output = collect(child);
   const exited = finish(child, output);
   const url = await new Promise<string>((resolve, reject) => {
