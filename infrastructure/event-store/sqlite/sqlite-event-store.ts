@@ -11,9 +11,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Clock } from '../../../domain/ports/clock.js';
 import type {
   AppendResult,
-  EventMetadata,
   EventStore,
-  JsonObject,
   ExpectedRevision,
   GlobalPosition,
   NewEvent,
@@ -28,7 +26,10 @@ import { GENESIS_HASH, sealEvents, sha256Hex } from '../envelope.js';
 import { batchedIterable } from '../batched-iterable.js';
 import { expectationMet } from '../expected-revision.js';
 import { pollingSubscription } from '../polling-subscription.js';
+import { COLUMNS, toRecordedEvent, type EventRow } from './rows.js';
 import { migrate, openPragmas, type Synchronous } from './schema.js';
+
+const READ_BATCH = 1000;
 
 export interface SqliteEventStoreOptions {
   readonly file: string;
@@ -37,58 +38,6 @@ export interface SqliteEventStoreOptions {
   readonly synchronous?: Synchronous;
   /** How often a live subscription looks for events appended by another process. */
   readonly pollIntervalMs?: number;
-}
-
-/** A row as read, in COLUMNS order (statements return arrays: measured ~40% faster than objects). */
-export type EventRow = readonly [
-  position: number,
-  eventId: string,
-  stream: string,
-  revision: number,
-  type: string,
-  data: string,
-  metadata: string,
-  hash: string,
-];
-
-const READ_BATCH = 1000;
-export const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, hash';
-
-/**
- * An event read from the file. Its metadata is parsed on first use: most readers of the log (a
- * projection folding `data`) never look at it, and parsing it eagerly costs about a fifth of
- * readAll's throughput (docs/performance.md).
- */
-class StoredEvent implements RecordedEvent {
-  readonly id: string;
-  readonly stream: string;
-  readonly revision: bigint;
-  readonly position: bigint;
-  readonly type: string;
-  readonly data: JsonObject;
-  #metadataText: string;
-  #hash: string;
-  #metadata: EventMetadata | undefined;
-
-  constructor(row: readonly [...EventRow, ...unknown[]]) {
-    this.position = BigInt(row[0]);
-    this.id = row[1];
-    this.stream = row[2];
-    this.revision = BigInt(row[3]);
-    this.type = row[4];
-    this.data = JSON.parse(row[5]);
-    this.#metadataText = row[6];
-    this.#hash = row[7];
-  }
-
-  get metadata(): EventMetadata {
-    this.#metadata ??= { ...JSON.parse(this.#metadataText), hash: this.#hash };
-    return this.#metadata as EventMetadata;
-  }
-}
-
-export function toRecordedEvent(row: readonly [...EventRow, ...unknown[]]): RecordedEvent {
-  return new StoredEvent(row);
 }
 
 interface StreamTip {

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { sha256Hex } from '../envelope.js';
 import { ChainVerifier, type BrokenLink, type VerifyReport } from '../verify/chain-verifier.js';
 import { GLOBAL_GENESIS_CHAIN } from './schema.js';
-import { COLUMNS, toRecordedEvent, type EventRow } from './sqlite-event-store.js';
+import { COLUMNS, toRecordedEvent, type EventRow } from './rows.js';
 
 type IntegrityRow = readonly [...EventRow, chain: string];
 
