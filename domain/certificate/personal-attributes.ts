@@ -35,7 +35,7 @@ export interface RegisteredApplicant {
   readonly dateOfBirth: CalendarDate;
   readonly sex: Sex;
   readonly address: string;
-  readonly alternativeCharacters?: { readonly name?: string; readonly address?: string };
+  readonly alternativeCharacters?: { readonly name?: string | undefined; readonly address?: string | undefined } | undefined;
 }
 
 export type PersonalAttributesResult =
