@@ -1,7 +1,7 @@
 /**
- * The rules of an application, one function per command. Time, ids, the CSR's facts, whether the
- * key was seen before and the renewed certificate's facts all arrive in the command: the
- * application service resolves them through ports.
+ * The rules of an application, one function per command. Time, ids, the CSR's facts and the
+ * renewed certificate's facts arrive in the command: the application service resolves them through
+ * ports. That a key was never seen before is the public-key registry's rule (public-key-registry.ts).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { personalAttributes } from '../certificate/personal-attributes.js';
@@ -41,7 +41,7 @@ export type ApplicationCommand =
       readonly note?: string;
       readonly now: Date;
     }
-  | { readonly type: 'SubmitPublicKey'; readonly csr: CsrFacts; readonly keySeenBefore: boolean; readonly now: Date }
+  | { readonly type: 'SubmitPublicKey'; readonly csr: CsrFacts; readonly now: Date }
   | {
       readonly type: 'PrepareIssuance';
       readonly serialNumber: string;
@@ -120,9 +120,6 @@ function submitKey(command: Extract<ApplicationCommand, { type: 'SubmitPublicKey
   if (state.status !== 'identity-verified') return E.left(invalidTransition('public-key-already-accepted', 'A public key has already been accepted for this application.'));
   const refused = judgePublicKey(command.csr);
   if (refused !== undefined) return E.left(refused);
-  if (command.keySeenBefore) {
-    return E.left(policyViolation('duplicate-public-key', 'This public key was already submitted in an earlier application or certificate.', 'csr'));
-  }
   return E.right([
     {
       type: 'PublicKeyAccepted',
@@ -137,14 +134,28 @@ function submitKey(command: Extract<ApplicationCommand, { type: 'SubmitPublicKey
   ]);
 }
 
-function prepare(command: Extract<ApplicationCommand, { type: 'PrepareIssuance' }>, state: ApplicationState): Decision {
-  if (state.status === 'none') return notSubmitted();
-  if (state.status === 'closed') return closed(state);
-  if (state.status === 'issued' || state.status === 'issuance-prepared') {
-    const serialNumber = state.status === 'issued' ? state.serialNumber : state.prepared.serialNumber;
-    return E.left(invalidTransition('already-issued', `This application has already been issued (serial ${serialNumber}).`, { serialNumber }));
+/** Why an application cannot start issuance, if it cannot. */
+export function whyNotIssuable(state: ApplicationState): DomainError | undefined {
+  switch (state.status) {
+    case 'key-accepted':
+      return undefined;
+    case 'none':
+      return notFound('application-not-found', 'There is no such application.');
+    case 'closed':
+      return invalidTransition('application-closed', `The application is closed (${state.reason}).`, { closedBecause: state.reason });
+    case 'issued':
+    case 'issuance-prepared': {
+      const serialNumber = state.status === 'issued' ? state.serialNumber : state.prepared.serialNumber;
+      return invalidTransition('already-issued', `This application has already been issued (serial ${serialNumber}).`, { serialNumber });
+    }
+    default:
+      return invalidTransition('public-key-not-accepted', 'A public key must be accepted before issuance.');
   }
-  if (state.status !== 'key-accepted') return E.left(invalidTransition('public-key-not-accepted', 'A public key must be accepted before issuance.'));
+}
+
+function prepare(command: Extract<ApplicationCommand, { type: 'PrepareIssuance' }>, state: ApplicationState): Decision {
+  const refused = whyNotIssuable(state);
+  if (refused !== undefined || state.status !== 'key-accepted') return E.left(refused ?? notFound('application-not-found', 'There is no such application.'));
   return E.right([
     {
       type: 'CertificateIssuancePrepared',

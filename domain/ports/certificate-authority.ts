@@ -88,3 +88,8 @@ export interface CertificateAuthority {
   /** Signs exactly the prepared TBSCertificate; returns base64 DER of the certificate. */
   sign(ca: IssuingCa, prepared: PreparedCertificate): Promise<string>;
 }
+
+/** The CA currently issuing each type (established on first start; see infrastructure/ca). */
+export interface IssuingCas {
+  current(type: CertificateType): Promise<IssuingCa>;
+}

@@ -9,7 +9,11 @@ export type DomainError =
   /** The command does not fit the current state (e.g. issuing twice, leaving `revoked`). */
   | { readonly _tag: 'InvalidTransition'; readonly rule: string; readonly detail: string; readonly conflictsWith?: Readonly<Record<string, unknown>> }
   /** A business rule refuses the command's content (e.g. a key too short, an applicant under 15). */
-  | { readonly _tag: 'PolicyViolation'; readonly rule: string; readonly detail: string; readonly field?: string };
+  | { readonly _tag: 'PolicyViolation'; readonly rule: string; readonly detail: string; readonly field?: string }
+  /** The actor may not act on this (e.g. a clerk of another municipality). */
+  | { readonly _tag: 'Forbidden'; readonly rule: string; readonly detail: string }
+  /** Someone else wrote to the stream between our read and our append: retry with fresh state. */
+  | { readonly _tag: 'Conflict'; readonly rule: string; readonly detail: string; readonly stream: string };
 
 export const notFound = (rule: string, detail: string): DomainError => ({ _tag: 'NotFound', rule, detail });
 
@@ -25,4 +29,13 @@ export const policyViolation = (rule: string, detail: string, field?: string): D
   rule,
   detail,
   ...(field === undefined ? {} : { field }),
+});
+
+export const forbidden = (rule: string, detail: string): DomainError => ({ _tag: 'Forbidden', rule, detail });
+
+export const conflict = (stream: string): DomainError => ({
+  _tag: 'Conflict',
+  rule: 'concurrent-update',
+  detail: 'Another command changed this record at the same time; read it again and retry.',
+  stream,
 });

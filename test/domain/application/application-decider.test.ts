@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applicationDecider } from '../../../domain/application/decider.js';
+import { publicKeyRegistryDecider } from '../../../domain/application/public-key-registry.js';
 import type { ApplicationCommand } from '../../../domain/application/decide.js';
 import type { ApplicationEvent } from '../../../domain/application/events.js';
 import type { CsrFacts } from '../../../domain/ports/certificate-authority.js';
@@ -122,7 +123,7 @@ describe('identity verification', () => {
     ]);
     const failed: ApplicationEvent = { type: 'IdentityVerificationFailed', data: { applicationId, method: 'photo-id', documentType: 'passport', failedAt: now.toISOString() } };
     spec.given([submitted, failed]).when(record('verified')).thenFails('InvalidTransition', 'application-closed');
-    spec.given([submitted, failed]).when({ type: 'SubmitPublicKey', csr: goodCsr, keySeenBefore: false, now }).thenFails('InvalidTransition', 'application-closed');
+    spec.given([submitted, failed]).when({ type: 'SubmitPublicKey', csr: goodCsr, now }).thenFails('InvalidTransition', 'application-closed');
   });
   it('is recorded once', () => {
     spec.given([submitted, verified]).when(record('verified')).thenFails('InvalidTransition', 'identity-already-verified');
@@ -133,7 +134,7 @@ describe('identity verification', () => {
 });
 
 describe('the resident public key', () => {
-  const key = (csr: Partial<CsrFacts> = {}, keySeenBefore = false): ApplicationCommand => ({ type: 'SubmitPublicKey', csr: { ...goodCsr, ...csr }, keySeenBefore, now });
+  const key = (csr: Partial<CsrFacts> = {}): ApplicationCommand => ({ type: 'SubmitPublicKey', csr: { ...goodCsr, ...csr }, now });
   it('is accepted after identity verification', () => {
     spec.given([submitted, verified]).when(key()).then([keyAccepted]);
   });
@@ -158,9 +159,6 @@ describe('the resident public key', () => {
     [{ kind: 'rsa', modulusBits: 3072, publicExponent: 65537 }, 'RSA-3072 e=65537'],
   ] as const)('accepts %o', (publicKey, keyDescription) => {
     spec.given([submitted, verified]).when(key({ publicKey })).then([{ ...keyAccepted, data: { ...keyAccepted.data, keyDescription } } as ApplicationEvent]);
-  });
-  it('refuses a key seen anywhere in the ledger before', () => {
-    spec.given([submitted, verified]).when(key({}, true)).thenFails('PolicyViolation', 'duplicate-public-key');
   });
   it('is accepted once', () => {
     spec.given([submitted, verified, keyAccepted]).when(key()).thenFails('InvalidTransition', 'public-key-already-accepted');
@@ -200,5 +198,20 @@ describe('withdrawal and rejection', () => {
     spec.given([submitted, verified, keyAccepted, prepared]).when({ type: 'Withdraw', now }).thenFails('InvalidTransition', 'already-issued');
     const withdrawn: ApplicationEvent = { type: 'ApplicationWithdrawn', data: { applicationId, withdrawnAt: now.toISOString() } };
     spec.given([submitted, withdrawn]).when({ type: 'Reject', reason: 'x', now }).thenFails('InvalidTransition', 'application-closed');
+  });
+});
+
+describe('the public-key registry', () => {
+  const registry = deciderSpec(publicKeyRegistryDecider);
+  const register = (id = applicationId) => ({ publicKeySha256: 'b'.repeat(64), applicationId: id, now });
+  const registered = { type: 'PublicKeyRegistered' as const, data: { publicKeySha256: 'b'.repeat(64), applicationId, registeredAt: now.toISOString() } };
+  it('registers a key never seen before', () => {
+    registry.given([]).when(register()).then([registered]);
+  });
+  it('lets the same application submit its key again (a retry)', () => {
+    registry.given([registered]).when(register()).then([]);
+  });
+  it('refuses a key seen in any earlier application', () => {
+    registry.given([registered]).when(register('9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a')).thenFails('PolicyViolation', 'duplicate-public-key');
   });
 });

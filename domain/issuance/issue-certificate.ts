@@ -1,0 +1,166 @@
+/**
+ * Issuance, in boulder's order: build what is about to be signed and record its hash and serial on
+ * the application (CertificateIssuancePrepared), then ask for the signature, then record the
+ * certificate on its own stream, supersede the holder's previous certificate of the type, and mark
+ * the application issued. A crash between any two steps leaves a record saying how far it got; the
+ * same command given again resumes from there (the TBS is rebuilt from what was recorded and must
+ * hash the same), so no signed certificate ever goes unrecorded and none is signed twice over
+ * different content.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { applicationAggregate } from '../application/aggregate.js';
+import { applicationStream } from '../application/decider.js';
+import { whyNotIssuable } from '../application/decide.js';
+import type { ApplicationState } from '../application/state.js';
+import { certificateAggregate } from '../certificate/aggregate.js';
+import { certificateStream } from '../certificate/decider.js';
+import { holderAggregate, holderStream } from '../holder/holder.js';
+import type { CertificateAuthority, IssuingCa, IssuingCas } from '../ports/certificate-authority.js';
+import type { Clock } from '../ports/clock.js';
+import { commandContext, mayActFor, type Caller } from '../shared/caller.js';
+import { handleCommand, load, type HandlerDeps } from '../shared/command-handler.js';
+import { notFound, type DomainError } from '../shared/errors.js';
+import { issuanceValidity, leafRequest, type IssuanceProfile } from './leaf-request.js';
+
+export interface IssuanceDeps extends HandlerDeps {
+  readonly clock: Clock;
+  readonly ca: CertificateAuthority;
+  readonly issuingCas: IssuingCas;
+  readonly profile: IssuanceProfile;
+}
+
+export interface Issued {
+  readonly serialNumber: string;
+  /** base64 DER */
+  readonly certificate: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly position: bigint;
+}
+
+/** The same caller's key, told apart per step, so each step of a retried issuance is recognised. */
+const step = (caller: Caller, name: string): Caller => ({ ...caller, idempotencyKey: `${caller.idempotencyKey}/${name}` });
+
+export async function issueCertificate(deps: IssuanceDeps, caller: Caller, applicationId: string): Promise<E.Either<DomainError, Issued>> {
+  const stream = applicationStream(applicationId);
+  const { state } = await load(deps.store, applicationAggregate, stream);
+  if (state.status === 'none') return E.left(notFound('application-not-found', 'There is no such application.'));
+  const refused = mayActFor(caller, state.facts.municipalityCode);
+  if (refused !== undefined) return E.left(refused);
+  // A prepared issuance resumes; any other state but an accepted key is refused, for the decider's reason.
+  if (state.status !== 'issuance-prepared') {
+    const refusal = whyNotIssuable(state);
+    if (refusal !== undefined || state.status !== 'key-accepted') return E.left(refusal ?? notFound('application-not-found', 'There is no such application.'));
+  }
+  const ca = await deps.issuingCas.current(state.facts.certificateType);
+  const prepared = await prepare(deps, caller, state, ca);
+  if (E.isLeft(prepared)) return prepared;
+  const { terms, tbs } = prepared.right;
+  const certificate = await deps.ca.sign(ca, tbs);
+  return record(deps, caller, state, terms, certificate);
+}
+
+interface Terms {
+  readonly serialNumber: string;
+  readonly issuerKeyId: string;
+  readonly tbsSha256: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+}
+
+async function prepare(
+  deps: IssuanceDeps,
+  caller: Caller,
+  state: Extract<ApplicationState, { status: 'key-accepted' | 'issuance-prepared' }>,
+  ca: IssuingCa,
+) {
+  const issuerKeyId = ca.keyId;
+  const now = deps.clock.now();
+  const recorded = state.status === 'issuance-prepared' ? state.prepared : undefined;
+  const serialNumber = recorded?.serialNumber ?? deps.ids.serialNumber();
+  const validity = recorded === undefined
+    ? issuanceValidity(state.facts, now, deps.profile.validityRule)
+    : { notBefore: new Date(recorded.notBefore), notAfter: new Date(recorded.notAfter) };
+  const tbs = await deps.ca.prepare(ca, leafRequest(state.facts, state.key, serialNumber, validity, deps.profile));
+  if (recorded !== undefined) {
+    if (recorded.tbsSha256 !== tbs.tbsSha256 || recorded.issuerKeyId !== issuerKeyId) {
+      throw new Error(`resuming issuance of ${serialNumber}: the rebuilt certificate differs from the one recorded (profile or CA changed)`);
+    }
+    return E.right({ terms: recorded, tbs });
+  }
+  const terms: Terms = { serialNumber, issuerKeyId, tbsSha256: tbs.tbsSha256, notBefore: validity.notBefore.toISOString(), notAfter: validity.notAfter.toISOString() };
+  const handled = await handleCommand(
+    deps,
+    applicationAggregate,
+    applicationStream(state.facts.applicationId),
+    { type: 'PrepareIssuance', ...terms, notBefore: validity.notBefore, notAfter: validity.notAfter, now },
+    commandContext(step(caller, 'prepare')),
+  );
+  return E.map(() => ({ terms, tbs }))(handled);
+}
+
+async function record(
+  deps: IssuanceDeps,
+  caller: Caller,
+  state: Extract<ApplicationState, { status: 'key-accepted' | 'issuance-prepared' }>,
+  terms: Terms,
+  certificate: string,
+): Promise<E.Either<DomainError, Issued>> {
+  const now = deps.clock.now();
+  const { facts } = state;
+  const recorded = await handleCommand(
+    deps,
+    certificateAggregate,
+    certificateStream(terms.serialNumber),
+    {
+      type: 'RecordIssuedCertificate',
+      certificate: {
+        serialNumber: terms.serialNumber,
+        applicationId: facts.applicationId,
+        certificateType: facts.certificateType,
+        municipalityCode: facts.municipalityCode,
+        holderRef: facts.holderRef,
+        issuerKeyId: terms.issuerKeyId,
+        tbsSha256: terms.tbsSha256,
+        notBefore: terms.notBefore,
+        notAfter: terms.notAfter,
+        ...(facts.renewalOf === undefined ? {} : { renewalOf: facts.renewalOf }),
+        personal: { certificate },
+      },
+      now,
+    },
+    commandContext(step(caller, 'certificate')),
+  );
+  if (E.isLeft(recorded) && recorded.left.rule !== 'certificate-exists') return recorded;
+
+  const assigned = await handleCommand(
+    deps,
+    holderAggregate,
+    holderStream(facts.holderRef),
+    { holderRef: facts.holderRef, certificateType: facts.certificateType, serialNumber: terms.serialNumber, now },
+    commandContext(step(caller, 'holder')),
+  );
+  if (E.isLeft(assigned)) return assigned;
+  const supersedes = assigned.right.events[0]?.data.supersedes;
+  if (supersedes !== undefined) {
+    const superseded = await handleCommand(
+      deps,
+      certificateAggregate,
+      certificateStream(supersedes),
+      { type: 'Revoke', reason: 'superseded', legalGround: 'holder-request', supersededBy: terms.serialNumber, now },
+      commandContext(step(caller, 'supersede')),
+    );
+    // Already revoked or expired: the old certificate is no longer valid anyway.
+    if (E.isLeft(superseded) && superseded.left._tag !== 'InvalidTransition' && superseded.left.rule !== 'certificate-expired') return superseded;
+  }
+
+  const issued = await handleCommand(
+    deps,
+    applicationAggregate,
+    applicationStream(facts.applicationId),
+    { type: 'RecordIssuance', serialNumber: terms.serialNumber, now },
+    commandContext(step(caller, 'issued')),
+  );
+  if (E.isLeft(issued)) return issued;
+  return E.right({ serialNumber: terms.serialNumber, certificate, notBefore: terms.notBefore, notAfter: terms.notAfter, position: issued.right.position });
+}
