@@ -1,0 +1,48 @@
+/** Turning TBSCertificate bytes into a Certificate through the Signer port. */
+import './x509-bootstrap.js';
+import { createPublicKey, verify } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import type { Signer } from '../../domain/ports/signer.js';
+import { TAG, encodeBitString, encodeTlv } from './der.js';
+import { readTbsCertificate } from './tbs-certificate.js';
+
+const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
+const SHA256_WITH_RSA_ENCRYPTION = '1.2.840.113549.1.1.11';
+const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
+/** The namedCurve parameter of a P-256 key: OBJECT IDENTIFIER 1.2.840.10045.3.1.7. */
+const P256_PARAMETERS = '06082a8648ce3d030107';
+
+/**
+ * The AlgorithmIdentifier DER a CA key signs with: sha256WithRSAEncryption with NULL parameters
+ * (RFC 4055 §5), or ecdsa-with-SHA256 with none (RFC 5758 §3.2).
+ */
+export function signatureAlgorithmFor(caSubjectPublicKeyInfo: Uint8Array): Uint8Array {
+  const { algorithm } = AsnConvert.parse(caSubjectPublicKeyInfo, SubjectPublicKeyInfo);
+  if (algorithm.algorithm === RSA_ENCRYPTION) {
+    return new Uint8Array(AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA_ENCRYPTION, parameters: null })));
+  }
+  const curve = algorithm.parameters ? Buffer.from(algorithm.parameters).toString('hex') : undefined;
+  if (algorithm.algorithm === EC_PUBLIC_KEY && curve === P256_PARAMETERS) {
+    return new Uint8Array(AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 })));
+  }
+  throw new Error('a CA key must be RSA or ECDSA P-256');
+}
+
+/**
+ * Signs exactly `tbsCertificate` with the key `keyId` and wraps it, unchanged, as a Certificate.
+ * The signature is checked against the CA's public key before anything leaves: a faulty signer
+ * (or a key id that names another key) must not yield a certificate, and an RSA fault could even
+ * leak the key.
+ */
+export async function signTbsCertificate(tbsCertificate: Uint8Array, keyId: string, caSubjectPublicKeyInfo: Uint8Array, signer: Signer): Promise<Uint8Array> {
+  // The outer signatureAlgorithm must equal the one inside the TBS (RFC 5280 §4.1.1.2): copy its bytes.
+  const { signatureAlgorithm } = readTbsCertificate(tbsCertificate);
+  const signature = await signer.sign(keyId, tbsCertificate);
+  const caKey = createPublicKey({ key: Buffer.from(caSubjectPublicKeyInfo), format: 'der', type: 'spki' });
+  if (!verify('sha256', tbsCertificate, { key: caKey, dsaEncoding: 'der' }, signature)) {
+    throw new Error(`the signature from key ${keyId} does not verify with the CA's public key`);
+  }
+  return encodeTlv(TAG.sequence, tbsCertificate, signatureAlgorithm, encodeBitString(signature));
+}

@@ -1,0 +1,97 @@
+/**
+ * Just enough DER to handle exact bytes: @peculiar's serializer re-encodes whatever it parses, but
+ * the issuer Name must be the root's bytes, the SubjectPublicKeyInfo the CSR's, and the signed
+ * certificate must carry the very TBSCertificate whose hash was recorded. Single-byte tags and
+ * definite lengths only, which is all X.509 uses.
+ */
+
+export const TAG = {
+  integer: 0x02,
+  bitString: 0x03,
+  sequence: 0x30,
+  /** [0] EXPLICIT, constructed: the TBSCertificate version. */
+  context0: 0xa0,
+  /** [3] EXPLICIT, constructed: the TBSCertificate extensions. */
+  context3: 0xa3,
+} as const;
+
+export interface Tlv {
+  readonly tag: number;
+  /** The whole element: tag, length and content. */
+  readonly bytes: Uint8Array;
+  readonly content: Uint8Array;
+}
+
+export function encodeTlv(tag: number, ...contents: readonly Uint8Array[]): Uint8Array {
+  const length = contents.reduce((sum, part) => sum + part.length, 0);
+  const header = [tag, ...encodeLength(length)];
+  const out = new Uint8Array(header.length + length);
+  out.set(header);
+  let offset = header.length;
+  for (const part of contents) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+function encodeLength(length: number): number[] {
+  if (length < 0x80) return [length];
+  const octets: number[] = [];
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) octets.unshift(rest % 256);
+  return [0x80 | octets.length, ...octets];
+}
+
+/** The element starting at `offset`; throws when it is cut short. */
+export function readTlv(der: Uint8Array, offset = 0): Tlv {
+  const tag = der[offset];
+  const first = der[offset + 1];
+  if (tag === undefined || first === undefined) throw new Error('DER element is truncated');
+  if ((tag & 0x1f) === 0x1f) throw new Error('DER element has a multi-byte tag');
+  let length = first;
+  let header = 2;
+  if (first & 0x80) {
+    const count = first & 0x7f;
+    if (count === 0 || count > 4) throw new Error('DER element has an unsupported length');
+    length = 0;
+    for (let i = 0; i < count; i++) {
+      const octet = der[offset + 2 + i];
+      if (octet === undefined) throw new Error('DER element is truncated');
+      length = length * 256 + octet;
+    }
+    header += count;
+  }
+  const end = offset + header + length;
+  if (end > der.length) throw new Error('DER element is truncated');
+  return { tag, bytes: der.subarray(offset, end), content: der.subarray(offset + header, end) };
+}
+
+/** The one element that `der` holds, with nothing after it. */
+export function readSingle(der: Uint8Array, expectedTag: number): Tlv {
+  const tlv = readTlv(der);
+  if (tlv.tag !== expectedTag) throw new Error('DER element has an unexpected tag');
+  if (tlv.bytes.length !== der.length) throw new Error('DER element is followed by extra bytes');
+  return tlv;
+}
+
+export function childrenOf(tlv: Tlv): Tlv[] {
+  const children: Tlv[] = [];
+  for (let offset = 0; offset < tlv.content.length; ) {
+    const child = readTlv(tlv.content, offset);
+    children.push(child);
+    offset += child.bytes.length;
+  }
+  return children;
+}
+
+/** A positive INTEGER from unsigned big-endian bytes: a leading 00 keeps a set top bit from reading as negative. */
+export function encodeUnsignedInteger(value: Uint8Array): Uint8Array {
+  const first = value[0];
+  if (first === undefined) throw new Error('an INTEGER needs at least one octet');
+  return first & 0x80 ? encodeTlv(TAG.integer, Uint8Array.of(0), value) : encodeTlv(TAG.integer, value);
+}
+
+/** A BIT STRING of whole octets (no unused bits), as signatures are. */
+export function encodeBitString(octets: Uint8Array): Uint8Array {
+  return encodeTlv(TAG.bitString, Uint8Array.of(0), octets);
+}
