@@ -6,17 +6,18 @@
 import { randomUUID } from 'node:crypto';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from '@fastify/type-provider-zod';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Clock } from '../domain/ports/clock.js';
-import type { EventStore } from '../domain/ports/event-store.js';
 import { authenticationPlugin } from './auth/authentication.js';
+import type { LedgerDeps } from './ledger-deps.js';
 import { requestLogSerializers } from './logging.js';
 import { handleError, handleNotFound } from './problems/error-handler.js';
 import { problem, sendProblem } from './problems/problem.js';
+import { applicationRoutes } from './routes/applications.js';
+import { caRoutes } from './routes/ca.js';
+import { certificateRoutes } from './routes/certificates.js';
 import { healthRoutes } from './routes/health.js';
 
 export interface AppDependencies {
-  readonly store: EventStore;
-  readonly clock: Clock;
+  readonly ledger: LedgerDeps;
   readonly auth: { readonly secret: string; readonly issuer: string };
   /** pino log level; no logging when absent (tests). */
   readonly logLevel?: string;
@@ -60,6 +61,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   await app.register(authenticationPlugin, deps.auth);
-  await app.register(healthRoutes, { store: deps.store });
+  await app.register(healthRoutes, { store: deps.ledger.store });
+  await app.register(caRoutes, { issuingCas: deps.ledger.issuingCas });
+  await app.register(applicationRoutes, { deps: deps.ledger });
+  await app.register(certificateRoutes, { deps: deps.ledger });
   return app;
 }

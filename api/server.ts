@@ -5,11 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
-import { loadOrCreateJwtSecret } from '../infrastructure/auth/jwt-secret.js';
+import { loadOrCreateJwtSecret } from '../infrastructure/auth/secrets.js';
 import { systemClock } from '../infrastructure/clock/system-clock.js';
 import type { Config } from '../infrastructure/config/config.js';
 import { openEventStore } from '../infrastructure/event-store/open-event-store.js';
 import { buildApp } from './app.js';
+import { composeLedger } from './compose.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -31,8 +32,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const store = await openEventStore(config, clock);
   try {
     const app = await buildApp({
-      store,
-      clock,
+      ledger: await composeLedger(config, store, clock),
       auth: { secret: loadOrCreateJwtSecret(config.LEDGER_JWT_SECRET, config.dataDir), issuer: config.LEDGER_JWT_ISSUER },
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     });

@@ -9,7 +9,7 @@ import { z } from 'zod';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Variables whose values must never be echoed back in an error message. */
-const SECRET_VARIABLES = new Set(['LEDGER_JWT_SECRET']);
+const SECRET_VARIABLES = new Set(['LEDGER_JWT_SECRET', 'LEDGER_HOLDER_REF_KEY']);
 
 const PORT_RULE = 'must be an integer from 0 to 65535 (0 picks a free port)';
 const port = z.coerce
@@ -22,6 +22,12 @@ const positiveMs = z.coerce
   .number({ error: 'must be a whole number of milliseconds, at least 1' })
   .int({ error: 'must be a whole number of milliseconds, at least 1' })
   .min(1, { error: 'must be a whole number of milliseconds, at least 1' });
+
+const distinguishedName = z
+  .string()
+  .regex(/^\s*(C|ST|L|O|OU|CN)=[^,=]+(\s*,\s*(C|ST|L|O|OU|CN)=[^,=]+)*\s*$/, {
+    error: 'must be a name such as "C=JP, O=JPKI, OU=JPKI for digital signature" (C, ST, L, O, OU, CN; no commas in values)',
+  });
 
 const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
 
@@ -61,6 +67,31 @@ export const configSchema = z.object({
   ),
   /** The `iss` claim the ledger puts in tokens and requires on every request. */
   LEDGER_JWT_ISSUER: z.string().min(1, { error: 'must be a non-empty string' }).default('jpki-ledger'),
+  /**
+   * Base of every URL the ledger puts in certificates (CRL distribution points, OCSP, CA issuers).
+   * Default: http://<HOST>:<PORT>. Changing it changes only certificates issued afterwards.
+   */
+  LEDGER_PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  /** Key algorithm of the issuing CAs, used when they are first established (existing CAs keep theirs). */
+  LEDGER_CA_KEY_ALGORITHM: z.enum(['RSA-2048', 'ECDSA-P256'], { error: 'must be RSA-2048 or ECDSA-P256' }).default('RSA-2048'),
+  /** The prefecture named in the issuer names and in the signing subject's first L=. */
+  LEDGER_PREFECTURE: z.string().min(1, { error: 'must be a non-empty name' }).default('Tokyo'),
+  /** Issuer names of the two roots (RFC 4514 order, most significant first), used when they are first established. */
+  LEDGER_CA_NAME_SIGNING: z.preprocess(emptyAsUndefined, distinguishedName.optional()),
+  LEDGER_CA_NAME_USER_AUTHENTICATION: z.preprocess(emptyAsUndefined, distinguishedName.optional()),
+  /** Certificate policy OIDs (defaults: JPKI's production OIDs). */
+  LEDGER_POLICY_OID_SIGNING: z.string().regex(/^\d+(\.\d+)+$/, { error: 'must be a dotted OID' }).default('1.2.392.200149.8.5.1.1.20'),
+  LEDGER_POLICY_OID_USER_AUTHENTICATION: z.string().regex(/^\d+(\.\d+)+$/, { error: 'must be a dotted OID' }).default('1.2.392.200149.8.5.1.3.30'),
+  /** The CPS URI in both policies. Default: <LEDGER_PUBLIC_URL>/cps */
+  LEDGER_CPS_URI: z.preprocess(emptyAsUndefined, z.url({ error: 'must be a URL' }).optional()),
+  /** fifth-birthday (My Number era, default) or three-years (Juki-card era). */
+  LEDGER_VALIDITY_RULE: z.enum(['fifth-birthday', 'three-years'], { error: 'must be fifth-birthday or three-years' }).default('fifth-birthday'),
+  /**
+   * Key of the holderRef pseudonym (HMAC of the resident record code), at least 32 characters.
+   * Unset: generated into <LEDGER_DATA_DIR>/holder-ref-key. It must never change once holders exist:
+   * registry matching finds certificates by it. Back it up with the data directory.
+   */
+  LEDGER_HOLDER_REF_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, { error: 'must be at least 32 characters' }).optional()),
   /** Log level (pino). */
   LEDGER_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   /** How long a shutdown waits for in-flight requests before it gives up. */
@@ -72,6 +103,8 @@ export type RawConfig = z.infer<typeof configSchema>;
 export interface Config extends RawConfig {
   /** LEDGER_DATA_DIR made absolute. */
   readonly dataDir: string;
+  /** LEDGER_PUBLIC_URL, or http://<HOST>:<PORT>, without a trailing slash. */
+  readonly publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -91,5 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const shown = value === undefined || SECRET_VARIABLES.has(variable) ? '' : ` (got ${JSON.stringify(value)})`;
     throw new ConfigError(variable, `${issue?.message ?? 'is invalid'}${shown}`);
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.LEDGER_DATA_DIR) };
+  const data = parsed.data;
+  const publicUrl = (data.LEDGER_PUBLIC_URL ?? `http://${data.HOST}:${data.PORT}`).replace(/\/+$/, '');
+  return { ...data, dataDir: resolve(data.LEDGER_DATA_DIR), publicUrl };
 }

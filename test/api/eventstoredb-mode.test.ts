@@ -28,8 +28,11 @@ describe('configured with LEDGER_EVENTSTORE_URL', () => {
   it('serves /health from EventStoreDB, with the last ledger position', async () => {
     const server = await startServerProcess(env);
     try {
-      expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok', store: 'eventstoredb', position: '0' });
       const store = await EventStoreDbEventStore.connect({ url: standIn.url, clock: systemClock });
+      // First start established the two issuing CAs.
+      const established = (await store.headPosition()).toString();
+      expect(established).not.toBe('0');
+      expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok', store: 'eventstoredb', position: established });
       const appended = await store.append('application-1', [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
       await store.close();
       const position = E.isRight(appended) ? appended.right.position.toString() : 'conflict';
@@ -44,7 +47,8 @@ describe('configured with LEDGER_EVENTSTORE_URL', () => {
     await store.append('application-2', [newEvent('TestEventHappened', { marker: 'TAMPER-ME' })], { expectedRevision: 'no_stream' });
     await store.close();
     const clean = await ledger(['verify'], env);
-    expect(clean.stdout).toBe('events checked: 3\nstreams checked: 2\nok\n');
+    // Two issuing-CA establishments, two events of application-1, one of application-2.
+    expect(clean.stdout).toBe('events checked: 5\nstreams checked: 4\nok\n');
     expect(clean.code).toBe(0);
 
     const record = standIn.log.stream('application-2')?.[0];

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startExpectingFailure, startServerProcess, type ServerProcess } from '../support/processes.js';
@@ -21,9 +21,13 @@ describe('npm start on the embedded default', () => {
 
     const res = await fetch(`${server.url}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite', position: '0' });
+    // First start establishes the two issuing CAs: the log holds their two events.
+    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite', position: '2' });
     expect(existsSync(join(dataDir, 'events.sqlite'))).toBe(true);
-    expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+    for (const secret of ['jwt-secret', 'holder-ref-key']) expect(statSync(join(dataDir, secret)).mode & 0o777).toBe(0o600);
+    const keys = readdirSync(join(dataDir, 'ca-keys'));
+    expect(keys).toHaveLength(2);
+    for (const key of keys) expect(statSync(join(dataDir, 'ca-keys', key)).mode & 0o777).toBe(0o600);
 
     const finished = await server.stop(signal);
     expect(finished.code).toBe(0);

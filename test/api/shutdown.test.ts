@@ -22,7 +22,8 @@ describe('graceful shutdown', () => {
     const closing = server.close();
     await new Promise((r) => setTimeout(r, 100));
     await expect(fetch(`${server.url}/health`)).rejects.toThrow();
-    await expect(server.store.headPosition()).resolves.toBe(0n);
+    // The two issuing CAs established on first start are the log's first events.
+    await expect(server.store.headPosition()).resolves.toBe(2n);
 
     release();
     const res = await inFlight;
@@ -39,7 +40,8 @@ describe('graceful shutdown', () => {
     await server.store.append('test-1', [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
     await server.store.append('test-2', [newEvent()], { expectedRevision: 'no_stream' });
     const res = await fetch(`${server.url}/health`);
-    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite', position: '3' });
+    // After the two issuing-CA establishments of the first start.
+    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite', position: '5' });
     await server.close();
     dir.remove();
   });

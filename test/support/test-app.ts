@@ -5,6 +5,9 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app.js';
+import { composeLedger } from '../../api/compose.js';
+import type { LedgerDeps } from '../../api/ledger-deps.js';
+import { loadConfig } from '../../infrastructure/config/config.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { Role } from '../../domain/shared/roles.js';
 import { signToken } from '../../infrastructure/auth/token-signer.js';
@@ -34,15 +37,20 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export interface TestApp {
   readonly app: FastifyInstance;
   readonly store: SqliteEventStore;
+  readonly ledger: LedgerDeps;
   close(): Promise<void>;
 }
 
 /** Builds the app; `extend` may add test-only routes before it is ready. */
-export async function testApp(options: { clock?: Clock; extend?: (app: FastifyInstance) => void } = {}): Promise<TestApp> {
+export async function testApp(
+  options: { clock?: Clock; extend?: (app: FastifyInstance) => void; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const dir = tempDir();
   const clock = options.clock ?? systemClock;
   const store = new SqliteEventStore({ file: join(dir.path, 'events.sqlite'), clock, synchronous: 'NORMAL' });
-  const app = await buildApp({ store, clock, auth: { secret: TEST_SECRET, issuer: TEST_ISSUER } });
+  const config = loadConfig({ LEDGER_DATA_DIR: dir.path, LEDGER_HOLDER_REF_KEY: 'test-holder-ref-key-of-at-least-32-chars', ...options.env });
+  const ledger = await composeLedger(config, store, clock);
+  const app = await buildApp({ ledger, auth: { secret: TEST_SECRET, issuer: TEST_ISSUER } });
   try {
     options.extend?.(app);
     await app.ready();
@@ -54,6 +62,7 @@ export async function testApp(options: { clock?: Clock; extend?: (app: FastifyIn
   return {
     app,
     store,
+    ledger,
     close: async () => {
       await app.close();
       await store.close();

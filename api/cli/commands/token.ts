@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadOrCreateJwtSecret } from '../../../infrastructure/auth/jwt-secret.js';
+import { loadOrCreateJwtSecret } from '../../../infrastructure/auth/secrets.js';
 import { signToken } from '../../../infrastructure/auth/token-signer.js';
 import type { Config } from '../../../infrastructure/config/config.js';
 import { claimsSchema } from '../../auth/claims.js';

@@ -1,0 +1,51 @@
+/**
+ * Wires the ledger's services from configuration: the key store and the two issuing CAs (established
+ * on first start), the X.509 CA, the holder pseudonym key, the issuance profile and the purposes.
+ */
+import { join } from 'node:path';
+import { DEFAULT_PURPOSES } from '../domain/access/purposes.js';
+import type { Clock } from '../domain/ports/clock.js';
+import type { EventStore } from '../domain/ports/event-store.js';
+import { HOLDER_REF_KEY_FILE, loadOrCreateSecret } from '../infrastructure/auth/secrets.js';
+import { FileKeyStore } from '../infrastructure/ca/file-key-store.js';
+import { defaultIssuerNames, establishIssuingCas } from '../infrastructure/ca/issuing-cas.js';
+import { X509CertificateAuthority } from '../infrastructure/ca/x509-certificate-authority.js';
+import type { Config } from '../infrastructure/config/config.js';
+import { hmacHolderRefs, idSource } from '../infrastructure/ids/id-source.js';
+import type { LedgerDeps } from './ledger-deps.js';
+
+export const CA_KEYS_DIR = 'ca-keys';
+
+export async function composeLedger(config: Config, store: EventStore, clock: Clock): Promise<LedgerDeps & { readonly issuingCas: Awaited<ReturnType<typeof establishIssuingCas>> }> {
+  const keyStore = new FileKeyStore(join(config.dataDir, CA_KEYS_DIR));
+  const names = defaultIssuerNames(config.LEDGER_PREFECTURE);
+  const issuingCas = await establishIssuingCas(
+    { store, keyStore, clock, ids: idSource },
+    {
+      keyAlgorithm: config.LEDGER_CA_KEY_ALGORITHM,
+      names: {
+        signing: config.LEDGER_CA_NAME_SIGNING ?? names.signing,
+        'user-authentication': config.LEDGER_CA_NAME_USER_AUTHENTICATION ?? names['user-authentication'],
+      },
+    },
+  );
+  const cpsUri = config.LEDGER_CPS_URI ?? `${config.publicUrl}/cps`;
+  return {
+    store,
+    clock,
+    ids: idSource,
+    holderRefs: hmacHolderRefs(loadOrCreateSecret(config.LEDGER_HOLDER_REF_KEY, config.dataDir, HOLDER_REF_KEY_FILE)),
+    ca: new X509CertificateAuthority(keyStore),
+    issuingCas,
+    profile: {
+      prefecture: config.LEDGER_PREFECTURE,
+      publicUrl: config.publicUrl,
+      policies: {
+        signing: { oid: config.LEDGER_POLICY_OID_SIGNING, cpsUri },
+        'user-authentication': { oid: config.LEDGER_POLICY_OID_USER_AUTHENTICATION, cpsUri },
+      },
+      validityRule: config.LEDGER_VALIDITY_RULE,
+    },
+    purposes: DEFAULT_PURPOSES,
+  };
+}

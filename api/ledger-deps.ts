@@ -1,0 +1,18 @@
+/** Everything the application services need, wired once in the composition root (server.ts). */
+import type { Purpose } from '../domain/access/purposes.js';
+import type { IssuanceProfile } from '../domain/issuance/leaf-request.js';
+import type { CertificateAuthority, IssuingCas } from '../domain/ports/certificate-authority.js';
+import type { Clock } from '../domain/ports/clock.js';
+import type { EventStore } from '../domain/ports/event-store.js';
+import type { HolderRefs, IdSource } from '../domain/ports/ids.js';
+
+export interface LedgerDeps {
+  readonly store: EventStore;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly holderRefs: HolderRefs;
+  readonly ca: CertificateAuthority;
+  readonly issuingCas: IssuingCas;
+  readonly profile: IssuanceProfile;
+  readonly purposes: readonly Purpose[];
+}
