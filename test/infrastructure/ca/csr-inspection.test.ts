@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CsrFacts, CsrInspection } from '../../../domain/ports/certificate-authority.js';
 import { inspectCsr } from '../../../infrastructure/ca/csr-inspection.js';
-import { openssl, opensslOk, toPem, workDir } from './openssl.js';
+import { openssl, opensslOk, toPem, workDir } from '../../support/openssl.js';
 
 const REASONS = [
   'the request is too large',

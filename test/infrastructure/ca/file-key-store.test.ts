@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GeneratedKey } from '../../../domain/ports/signer.js';
 import { FileKeyStore, UnknownKeyError } from '../../../infrastructure/ca/file-key-store.js';
 import { tempDir } from '../../support/temp-dir.js';
-import { opensslOk } from './openssl.js';
+import { opensslOk } from '../../support/openssl.js';
 
 const data = new TextEncoder().encode('TBSCertificate bytes stand-in');
 

@@ -7,7 +7,7 @@ import type { CertificateType, IssuingCa, KeyAlgorithm } from '../../../domain/p
 import { FileKeyStore } from '../../../infrastructure/ca/file-key-store.js';
 import { X509CertificateAuthority } from '../../../infrastructure/ca/x509-certificate-authority.js';
 import { VERIFY_AT, createTestCa, residentKey, signingRequest, userAuthenticationRequest, type ResidentKey } from './fixtures.js';
-import { openssl, opensslOk, toPem, workDir } from './openssl.js';
+import { openssl, opensslOk, toPem, workDir } from '../../support/openssl.js';
 
 const TYPES = ['signing', 'user-authentication'] as const satisfies readonly CertificateType[];
 const ALGORITHMS = ['RSA-2048', 'ECDSA-P256'] as const satisfies readonly KeyAlgorithm[];

@@ -6,7 +6,7 @@ import type { Signer } from '../../../domain/ports/signer.js';
 import { FileKeyStore } from '../../../infrastructure/ca/file-key-store.js';
 import { prepare, sign } from '../../../infrastructure/ca/leaf-certificate.js';
 import { PERSONAL, createTestCa, residentKey, signingRequest, userAuthenticationRequest } from './fixtures.js';
-import { workDir } from './openssl.js';
+import { workDir } from '../../support/openssl.js';
 
 describe('prepare, then sign', () => {
   const dir = workDir();

@@ -27,7 +27,7 @@ import type { IssuingCa, LeafRequest } from '../../../domain/ports/certificate-a
 import { FileKeyStore } from '../../../infrastructure/ca/file-key-store.js';
 import { X509CertificateAuthority } from '../../../infrastructure/ca/x509-certificate-authority.js';
 import { PERSONAL, createTestCa, residentKey, signingRequest, userAuthenticationRequest, type ResidentKey } from './fixtures.js';
-import { asn1parse, elementBytes, opensslOk, toPem, workDir } from './openssl.js';
+import { asn1parse, elementBytes, opensslOk, toPem, workDir } from '../../support/openssl.js';
 
 const PERSONAL_OIDS = {
   '1.2.392.200149.8.5.5.1': PERSONAL.name,

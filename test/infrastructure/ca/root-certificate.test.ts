@@ -9,7 +9,7 @@ import type { GeneratedKey } from '../../../domain/ports/signer.js';
 import { FileKeyStore } from '../../../infrastructure/ca/file-key-store.js';
 import { createRootCertificate } from '../../../infrastructure/ca/root-certificate.js';
 import { ROOT_NAMES, ROOT_VALIDITY, VERIFY_AT } from './fixtures.js';
-import { opensslOk, toPem, workDir } from './openssl.js';
+import { opensslOk, toPem, workDir } from '../../support/openssl.js';
 
 const SIGNATURE_ALGORITHMS: Record<KeyAlgorithm, { name: string; der: string }> = {
   // sha256WithRSAEncryption with NULL parameters; ecdsa-with-SHA256 with none.

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../../support/temp-dir.js';
+import { tempDir } from './temp-dir.js';
 
 export interface OpensslResult {
   readonly status: number | null;
@@ -10,8 +10,8 @@ export interface OpensslResult {
   readonly stderr: string;
 }
 
-export function openssl(args: readonly string[]): OpensslResult {
-  const result = spawnSync('openssl', args, { encoding: 'utf8' });
+export function openssl(args: readonly string[], input?: string | Uint8Array): OpensslResult {
+  const result = spawnSync('openssl', args, { encoding: 'utf8', ...(input === undefined ? {} : { input }) });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
