@@ -42,7 +42,8 @@ export const publicKeyBody = z.object({
 });
 
 export const closeBody = z.object({ reason: z.string().trim().min(1).max(500) });
-export const withdrawBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).optional();
+/** A withdrawal may come with no body at all (fastify then sees null). */
+export const withdrawBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).nullish();
 
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with a time zone' });
 

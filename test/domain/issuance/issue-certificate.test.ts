@@ -1,0 +1,98 @@
+/**
+ * Issuance against the real CA and the embedded store, with faults injected between its steps: a
+ * crash after what is about to be signed was recorded, and before or after the signature, never
+ * leaves an unrecorded certificate and resumes to the same certificate.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LedgerDeps } from '../../../api/ledger-deps.js';
+import { submitApplication, recordIdentityVerification, submitPublicKey } from '../../../domain/application/services.js';
+import { issueCertificate, type IssuanceDeps } from '../../../domain/issuance/issue-certificate.js';
+import type { CertificateAuthority } from '../../../domain/ports/certificate-authority.js';
+import type { Caller } from '../../../domain/shared/caller.js';
+import { collect } from '../../support/event-store-contract.js';
+import { residentCsr } from '../../support/resident-csr.js';
+import { testApp, type TestApp } from '../../support/test-app.js';
+
+const clerk: Caller = { actor: { id: 'clerk-1', role: 'municipal-clerk', organisation: 'chiyoda' }, municipality: '131016', correlationId: 'c', causationId: 'c', idempotencyKey: 'k' };
+const operator = (key: string): Caller => ({ actor: { id: 'op-1', role: 'prefectural-operator', organisation: 'tokyo' }, correlationId: key, causationId: key, idempotencyKey: key });
+
+describe('issuance interrupted and resumed', () => {
+  let t: TestApp;
+  let deps: LedgerDeps;
+  beforeAll(async () => {
+    t = await testApp();
+    deps = t.ledger;
+  });
+  afterAll(() => t.close());
+
+  async function applicationWithKey(n: number): Promise<string> {
+    const submitted = await submitApplication(deps, { ...clerk, idempotencyKey: `submit-${n}` }, {
+      certificateType: 'signing',
+      municipalityCode: '131016',
+      applicant: { residentRecordCode: String(20000000000 + n), name: '山田 花子', nameKana: 'ヤマダ ハナコ', dateOfBirth: '1985-02-28', sex: 'female', address: '東京都千代田区' },
+    });
+    if (E.isLeft(submitted)) throw new Error(submitted.left.detail);
+    const id = submitted.right.applicationId;
+    await recordIdentityVerification(deps, { ...clerk, idempotencyKey: `id-${n}` }, id, { result: 'verified', method: 'photo-id', documentType: 'passport' });
+    const key = await submitPublicKey(deps, { ...clerk, idempotencyKey: `key-${n}` }, id, await residentCsr());
+    if (E.isLeft(key)) throw new Error(key.left.detail);
+    return id;
+  }
+
+  /** The real CA, with its signing replaced. */
+  const caSigning = (sign: CertificateAuthority['sign']): CertificateAuthority => ({
+    inspectCsr: (pem) => deps.ca.inspectCsr(pem),
+    prepare: (ca, request) => deps.ca.prepare(ca, request),
+    sign,
+  });
+
+  const eventsOf = async (stream: string) => (await collect(t.store.readStream(stream))).map((e) => e.type);
+
+  it('resumes after a crash before the signature: same serial, same TBS, one certificate', async () => {
+    const id = await applicationWithKey(1);
+    const crashing: IssuanceDeps = { ...deps, ca: caSigning(async () => Promise.reject(new Error('power cut'))) };
+    await expect(issueCertificate(crashing, operator('issue-1'), id)).rejects.toThrow('power cut');
+    expect(await eventsOf(`application-${id}`)).toEqual(['ApplicationSubmitted', 'IdentityVerified', 'PublicKeyAccepted', 'CertificateIssuancePrepared']);
+    const prepared = (await collect(t.store.readStream(`application-${id}`)))[3]?.data as { serialNumber: string; tbsSha256: string };
+
+    const resumed = await issueCertificate(deps, operator('issue-1-again'), id);
+    if (E.isLeft(resumed)) throw new Error(resumed.left.detail);
+    expect(resumed.right.serialNumber).toBe(prepared.serialNumber);
+    const certificate = (await collect(t.store.readStream(`certificate-${prepared.serialNumber}`)))[0]?.data as { tbsSha256: string };
+    expect(certificate.tbsSha256).toBe(prepared.tbsSha256);
+    expect(await eventsOf(`application-${id}`)).toEqual(['ApplicationSubmitted', 'IdentityVerified', 'PublicKeyAccepted', 'CertificateIssuancePrepared', 'ApplicationIssued']);
+  });
+
+  it('resumes after a crash after the signature, before the certificate was recorded on the application', async () => {
+    const id = await applicationWithKey(2);
+    let signed = 0;
+    const crashAfterSigning: IssuanceDeps = {
+      ...deps,
+      store: {
+        kind: deps.store.kind,
+        append: async (stream, events, options) => {
+          if (stream.startsWith('holder-')) throw new Error('crash after the certificate was recorded');
+          return deps.store.append(stream, events, options);
+        },
+        readStream: (s, o) => deps.store.readStream(s, o),
+        readAll: (o) => deps.store.readAll(o),
+        subscribeToAll: (o) => deps.store.subscribeToAll(o),
+        headPosition: () => deps.store.headPosition(),
+        close: () => deps.store.close(),
+      },
+      ca: caSigning(async (ca, tbs) => {
+        signed += 1;
+        return deps.ca.sign(ca, tbs);
+      }),
+    };
+    await expect(issueCertificate(crashAfterSigning, operator('issue-2'), id)).rejects.toThrow('crash after');
+    const prepared = (await collect(t.store.readStream(`application-${id}`)))[3]?.data as { serialNumber: string };
+    expect(await eventsOf(`certificate-${prepared.serialNumber}`)).toEqual(['CertificateIssued']);
+
+    const resumed = await issueCertificate(deps, operator('issue-2'), id);
+    expect(E.isRight(resumed) && resumed.right.serialNumber).toBe(prepared.serialNumber);
+    expect(await eventsOf(`certificate-${prepared.serialNumber}`)).toEqual(['CertificateIssued']);
+    expect(signed).toBe(1);
+  });
+});
