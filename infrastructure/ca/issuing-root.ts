@@ -16,7 +16,19 @@ export interface IssuingRoot {
   readonly keyIdentifier: Uint8Array;
 }
 
+/** Roots are few and immutable: each is read once (parsing its SKI costs milliseconds per issuance). */
+const roots = new Map<string, IssuingRoot>();
+
 export function readIssuingRoot(ca: IssuingCa): IssuingRoot {
+  const cacheKey = `${ca.keyId}:${ca.certificate}`;
+  const cached = roots.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const root = parseIssuingRoot(ca);
+  roots.set(cacheKey, root);
+  return root;
+}
+
+function parseIssuingRoot(ca: IssuingCa): IssuingRoot {
   const der = Buffer.from(ca.certificate, 'base64');
   const [tbs] = childrenOf(readSingle(der, TAG.sequence));
   if (tbs === undefined) throw new Error('the CA certificate is empty');

@@ -1,0 +1,17 @@
+import { describe, expect, it, vi } from 'vitest';
+import { runIssuanceBench } from './issuance-bench.js';
+
+describe('npm run bench -- issuance (smoke: a few certificates, so the benchmark does not rot)', () => {
+  it('prints the issuance rate beside the bare signing rate, per durability', async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    try {
+      await runIssuanceBench({ certificates: 3 });
+    } finally {
+      spy.mockRestore();
+    }
+    const rows = lines.filter((l) => l.startsWith('| end-to-end issuance'));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatch(/\| [\d,.]+ \| [\d,.]+ \| \d+% \| ≥ 40% \|$/);
+  }, 60_000);
+});
