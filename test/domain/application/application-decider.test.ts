@@ -92,6 +92,10 @@ describe('submitting an application', () => {
     const error = spec.given([]).when(submit({ personal: { ...personal, name: '髙橋 太郎' } })).thenFails('PolicyViolation', 'substitution-missing');
     expect(error).toMatchObject({ field: 'applicant.alternativeCharacters.name' });
   });
+  it('refuses an address outside JIS X 0208 without alternative characters, naming the address', () => {
+    const error = spec.given([]).when(submit({ personal: { ...personal, address: '東京都葛飾区𠮷野町' } })).thenFails('PolicyViolation', 'substitution-missing');
+    expect(error).toMatchObject({ field: 'applicant.alternativeCharacters.address' });
+  });
   it('accepts the name with designated alternative characters', () => {
     const withSubstitute = { ...personal, name: '髙橋 太郎', alternativeCharacters: { name: '高橋 太郎' } };
     spec.given([]).when(submit({ personal: withSubstitute })).then([{ ...submitted, data: { ...submitted.data, personal: withSubstitute } } as ApplicationEvent]);
