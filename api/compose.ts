@@ -1,6 +1,7 @@
 /**
  * Wires the ledger's services from configuration: the key store and the two issuing CAs (established
- * on first start), the X.509 CA, the holder pseudonym key, the issuance profile and the purposes.
+ * on first start), the X.509 CA, the holder pseudonym key, the issuance profile, the purposes, and
+ * the read models (their runner is started by the server).
  */
 import { join } from 'node:path';
 import { DEFAULT_PURPOSES } from '../domain/access/purposes.js';
@@ -12,11 +13,18 @@ import { defaultIssuerNames, establishIssuingCas } from '../infrastructure/ca/is
 import { X509CertificateAuthority } from '../infrastructure/ca/x509-certificate-authority.js';
 import type { Config } from '../infrastructure/config/config.js';
 import { hmacHolderRefs, idSource } from '../infrastructure/ids/id-source.js';
+import { openReadModelsFor } from '../projections/read-models.js';
+import type { RunnerLog } from '../projections/runner.js';
 import type { LedgerDeps } from './ledger-deps.js';
 
 export const CA_KEYS_DIR = 'ca-keys';
 
-export async function composeLedger(config: Config, store: EventStore, clock: Clock): Promise<LedgerDeps & { readonly issuingCas: Awaited<ReturnType<typeof establishIssuingCas>> }> {
+export async function composeLedger(
+  config: Config,
+  store: EventStore,
+  clock: Clock,
+  log?: RunnerLog,
+): Promise<LedgerDeps & { readonly issuingCas: Awaited<ReturnType<typeof establishIssuingCas>> }> {
   const keyStore = new FileKeyStore(join(config.dataDir, CA_KEYS_DIR));
   const names = defaultIssuerNames(config.LEDGER_PREFECTURE);
   const issuingCas = await establishIssuingCas(
@@ -47,5 +55,6 @@ export async function composeLedger(config: Config, store: EventStore, clock: Cl
       validityRule: config.LEDGER_VALIDITY_RULE,
     },
     purposes: DEFAULT_PURPOSES,
+    readModels: openReadModelsFor(config.dataDir, store, log),
   };
 }

@@ -5,6 +5,7 @@ import type { CertificateAuthority, IssuingCas } from '../domain/ports/certifica
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import type { HolderRefs, IdSource } from '../domain/ports/ids.js';
+import type { ReadModels } from '../projections/read-models.js';
 
 export interface LedgerDeps {
   readonly store: EventStore;
@@ -15,4 +16,5 @@ export interface LedgerDeps {
   readonly issuingCas: IssuingCas;
   readonly profile: IssuanceProfile;
   readonly purposes: readonly Purpose[];
+  readonly readModels: ReadModels;
 }

@@ -31,14 +31,20 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const clock = options.clock ?? systemClock;
   const store = await openEventStore(config, clock);
   try {
+    // The runner starts after the app exists; its failures go to the app's log.
+    const sink: { app?: FastifyInstance } = {};
+    const ledger = await composeLedger(config, store, clock, { error: (details, message) => sink.app?.log.error(details, message) });
     const app = await buildApp({
-      ledger: await composeLedger(config, store, clock),
+      ledger,
       auth: { secret: loadOrCreateJwtSecret(config.LEDGER_JWT_SECRET, config.dataDir), issuer: config.LEDGER_JWT_ISSUER },
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     });
     app.addHook('onClose', async () => {
+      await ledger.readModels.close();
       await store.close();
     });
+    sink.app = app;
+    ledger.readModels.runner.start();
     await options.beforeListen?.(app);
     const url = await app.listen({ host: config.HOST, port: config.PORT });
     return { app, store, url, close: () => app.close() };

@@ -4,6 +4,7 @@
  *
  *   ledger verify                      recompute every hash chain; exit 0 ok, 1 broken
  *   ledger token --role <role> [--municipality <code>] [--sub <id>] [--organisation <name>] [--expires-in <seconds>]
+ *   ledger projections rebuild [name ...] | projections status
  */
 import { runLedgerCli } from './run.js';
 

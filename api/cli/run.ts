@@ -1,5 +1,6 @@
 /** Dispatches `ledger <command> ...` to its command; exit codes: 0 ok, 1 check failed, 2 bad usage or configuration. */
 import { ConfigError, loadConfig } from '../../infrastructure/config/config.js';
+import { projectionsCommand } from './commands/projections.js';
 import { tokenCommand } from './commands/token.js';
 import { verifyCommand } from './commands/verify.js';
 import { UsageError, type CommandOutput } from './command.js';
@@ -7,11 +8,13 @@ import { UsageError, type CommandOutput } from './command.js';
 const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promise<CommandOutput>> = {
   verify: (args, env) => verifyCommand(args, loadConfig(env)),
   token: (args, env) => tokenCommand(args, loadConfig(env)),
+  projections: (args, env) => projectionsCommand(args, loadConfig(env)),
 };
 
 const USAGE = `usage: ledger <command> [options]
   verify                                   recompute every event's hash chain
-  token --role <role> [--municipality <code>] [--sub <id>] [--organisation <name>] [--expires-in <seconds>]`;
+  token --role <role> [--municipality <code>] [--sub <id>] [--organisation <name>] [--expires-in <seconds>]
+  projections rebuild [name ...] | projections status`;
 
 export async function runLedgerCli(argv: string[], env: NodeJS.ProcessEnv): Promise<CommandOutput> {
   const [name, ...args] = argv;

@@ -11,6 +11,7 @@ const BY_TAG: Record<DomainError['_tag'], { readonly status: number; readonly ti
   Conflict: { status: 409, title: 'Concurrent update' },
   PolicyViolation: { status: 422, title: 'Refused by a rule' },
   Forbidden: { status: 403, title: 'Forbidden' },
+  NotYetConsistent: { status: 503, title: 'Not yet consistent' },
 };
 
 export function domainProblem(error: DomainError): Problem {
@@ -18,5 +19,6 @@ export function domainProblem(error: DomainError): Problem {
   const extensions: Record<string, unknown> = { rule: error.rule };
   if (error._tag === 'PolicyViolation' && error.field !== undefined) extensions.errors = [{ field: error.field, message: error.detail }];
   if (error._tag === 'InvalidTransition' && error.conflictsWith !== undefined) extensions.conflictsWith = error.conflictsWith;
+  if (error._tag === 'NotYetConsistent') extensions.position = error.position;
   return problem(status, error.rule, title, error.detail, extensions);
 }

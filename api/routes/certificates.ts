@@ -6,7 +6,8 @@ import { callerOf } from '../auth/caller.js';
 import type { LedgerDeps } from '../ledger-deps.js';
 import { toPem } from './pem.js';
 import { reply } from './results.js';
-import { holdBody, purposeQuery, revocationBody, serialParams } from './schemas.js';
+import { certificateStatus } from '../../projections/certificate-status/status-query.js';
+import { holdBody, positionQuery, purposeQuery, revocationBody, serialParams } from './schemas.js';
 
 const clerks = { access: { roles: ['municipal-clerk'] } } as const;
 const clerksAndOperators = { access: { roles: ['municipal-clerk', 'prefectural-operator'] } } as const;
@@ -33,6 +34,16 @@ export const certificateRoutes: FastifyPluginAsyncZod<{ deps: LedgerDeps }> = as
       ...(invalidityDate === undefined ? {} : { invalidityDate: new Date(invalidityDate) }),
     });
     return reply(res, result, written(request.params.serial));
+  });
+
+  app.get('/v1/certificates/:serial/status', { config: readers, schema: { params: serialParams, querystring: positionQuery } }, async (request, res) => {
+    const result = await certificateStatus(
+      { queries: deps.readModels.certificateStatus, freshness: deps.readModels.runner, clock: deps.clock },
+      callerOf(request),
+      request.params.serial,
+      request.query.minPosition,
+    );
+    return reply(res, result, (view) => view);
   });
 
   app.get(

@@ -59,3 +59,12 @@ export const holdBody = z.object({ reportedBy: z.enum(HOLD_REPORTERS) });
 export function purposeQuery(purposes: readonly string[]) {
   return z.object({ purpose: z.enum(purposes as [string, ...string[]]).optional() });
 }
+
+/** A global position, as replies carry it: a decimal string. */
+export const positionQuery = z.object({
+  minPosition: z
+    .string()
+    .regex(/^\d{1,20}$/, { error: 'must be a global position (a decimal number) from an earlier reply' })
+    .transform((p) => BigInt(p))
+    .optional(),
+});

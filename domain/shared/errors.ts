@@ -12,6 +12,8 @@ export type DomainError =
   | { readonly _tag: 'PolicyViolation'; readonly rule: string; readonly detail: string; readonly field?: string }
   /** The actor may not act on this (e.g. a clerk of another municipality). */
   | { readonly _tag: 'Forbidden'; readonly rule: string; readonly detail: string }
+  /** A read model has not yet caught up with the position the caller asked for: retry shortly. */
+  | { readonly _tag: 'NotYetConsistent'; readonly rule: string; readonly detail: string; readonly position: string }
   /** Someone else wrote to the stream between our read and our append: retry with fresh state. */
   | { readonly _tag: 'Conflict'; readonly rule: string; readonly detail: string; readonly stream: string };
 
@@ -38,4 +40,11 @@ export const conflict = (stream: string): DomainError => ({
   rule: 'concurrent-update',
   detail: 'Another command changed this record at the same time; read it again and retry.',
   stream,
+});
+
+export const notYetConsistent = (wanted: bigint, reached: bigint): DomainError => ({
+  _tag: 'NotYetConsistent',
+  rule: 'not-yet-consistent',
+  detail: `The read model reflects position ${reached}, not yet ${wanted}; retry shortly.`,
+  position: reached.toString(),
 });

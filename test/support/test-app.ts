@@ -50,6 +50,7 @@ export async function testApp(
   const store = new SqliteEventStore({ file: join(dir.path, 'events.sqlite'), clock, synchronous: 'NORMAL' });
   const config = loadConfig({ LEDGER_DATA_DIR: dir.path, LEDGER_HOLDER_REF_KEY: 'test-holder-ref-key-of-at-least-32-chars', ...options.env });
   const ledger = await composeLedger(config, store, clock);
+  ledger.readModels.runner.start();
   const app = await buildApp({ ledger, auth: { secret: TEST_SECRET, issuer: TEST_ISSUER } });
   try {
     options.extend?.(app);
@@ -65,6 +66,7 @@ export async function testApp(
     ledger,
     close: async () => {
       await app.close();
+      await ledger.readModels.close();
       await store.close();
       dir.remove();
     },

@@ -1,0 +1,153 @@
+/**
+ * Certificate status: serial → type, holder pseudonym, municipality, validity, hold and revocation
+ * (recorded and effective instants, reason). Also the issuance register that registry matching
+ * reads: every certificate of a holder, by holderRef. No personal information.
+ */
+import type { Database } from 'better-sqlite3';
+import type { CertificateIssuedData, CertificateRevokedData } from '../../domain/certificate/events.js';
+import type { StatusRecord } from '../../domain/certificate/status.js';
+import type { RecordedEvent } from '../../domain/ports/event-store.js';
+import type { Projection } from '../projection.js';
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS certificate_status (
+  serial_number   TEXT PRIMARY KEY,
+  type            TEXT NOT NULL,
+  holder_ref      TEXT NOT NULL,
+  municipality    TEXT NOT NULL,
+  issuer_key_id   TEXT NOT NULL,
+  not_before      TEXT NOT NULL,
+  not_after       TEXT NOT NULL,
+  delivered_at    TEXT,
+  hold_placed_at  TEXT,
+  reason          TEXT,
+  revoked_at      TEXT,
+  effective_at    TEXT,
+  invalidity_date TEXT,
+  position        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS certificate_status_by_holder ON certificate_status (holder_ref, type);
+`;
+
+export const CERTIFICATE_STATUS = 'certificate-status';
+
+/** Prepared once per database: a catch-up folds hundreds of thousands of events. */
+const prepared = new WeakMap<Database, ReturnType<typeof prepare>>();
+
+function prepare(db: Database) {
+  return {
+    issued: db.prepare(
+      `INSERT INTO certificate_status (serial_number, type, holder_ref, municipality, issuer_key_id, not_before, not_after, position)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (serial_number) DO NOTHING`,
+    ),
+    delivered: db.prepare('UPDATE certificate_status SET delivered_at = ?, position = ? WHERE serial_number = ?'),
+    held: db.prepare('UPDATE certificate_status SET hold_placed_at = ?, position = ? WHERE serial_number = ?'),
+    revoked: db.prepare('UPDATE certificate_status SET reason = ?, revoked_at = ?, effective_at = ?, invalidity_date = ?, position = ? WHERE serial_number = ?'),
+  };
+}
+
+function statements(db: Database): ReturnType<typeof prepare> {
+  let found = prepared.get(db);
+  if (found === undefined) {
+    found = prepare(db);
+    prepared.set(db, found);
+  }
+  return found;
+}
+
+export const certificateStatusProjection: Projection = {
+  name: CERTIFICATE_STATUS,
+  handles: new Set(['CertificateIssued', 'CertificateDelivered', 'CertificateHoldPlaced', 'CertificateRevoked']),
+  init: (db) => db.exec(DDL),
+  reset: (db) => {
+    prepared.delete(db);
+    db.exec('DROP TABLE IF EXISTS certificate_status');
+  },
+  apply(db: Database, event: RecordedEvent) {
+    const position = event.position.toString();
+    const s = statements(db);
+    switch (event.type) {
+      case 'CertificateIssued': {
+        const d = event.data as unknown as CertificateIssuedData;
+        s.issued.run(d.serialNumber, d.certificateType, d.holderRef, d.municipalityCode, d.issuerKeyId, d.notBefore, d.notAfter, position);
+        return;
+      }
+      case 'CertificateDelivered': {
+        const d = event.data as { serialNumber: string; deliveredAt: string };
+        s.delivered.run(d.deliveredAt, position, d.serialNumber);
+        return;
+      }
+      case 'CertificateHoldPlaced': {
+        const d = event.data as { serialNumber: string; placedAt: string };
+        s.held.run(d.placedAt, position, d.serialNumber);
+        return;
+      }
+      case 'CertificateRevoked': {
+        const d = event.data as unknown as CertificateRevokedData;
+        s.revoked.run(d.reason, d.revokedAt, d.effectiveAt, d.invalidityDate ?? null, position, d.serialNumber);
+        return;
+      }
+    }
+  },
+};
+
+interface Row {
+  serial_number: string;
+  type: 'signing' | 'user-authentication';
+  holder_ref: string;
+  municipality: string;
+  issuer_key_id: string;
+  not_before: string;
+  not_after: string;
+  delivered_at: string | null;
+  hold_placed_at: string | null;
+  reason: string | null;
+  revoked_at: string | null;
+  effective_at: string | null;
+  invalidity_date: string | null;
+}
+
+export interface CertificateStatusRow extends StatusRecord {
+  readonly holderRef: string;
+  readonly municipalityCode: string;
+  readonly issuerKeyId: string;
+  readonly notBefore: string;
+}
+
+function toRecord(row: Row): CertificateStatusRow {
+  return {
+    serialNumber: row.serial_number,
+    certificateType: row.type,
+    holderRef: row.holder_ref,
+    municipalityCode: row.municipality,
+    issuerKeyId: row.issuer_key_id,
+    notBefore: row.not_before,
+    notAfter: row.not_after,
+    ...(row.hold_placed_at === null ? {} : { holdPlacedAt: row.hold_placed_at }),
+    ...(row.reason === null || row.revoked_at === null || row.effective_at === null
+      ? {}
+      : {
+          revocation: {
+            reason: row.reason as NonNullable<StatusRecord['revocation']>['reason'],
+            revokedAt: row.revoked_at,
+            effectiveAt: row.effective_at,
+            ...(row.invalidity_date === null ? {} : { invalidityDate: row.invalidity_date }),
+          },
+        }),
+  };
+}
+
+/** Queries over the certificate-status read model. */
+export class CertificateStatusQueries {
+  constructor(private readonly db: Database) {}
+
+  bySerial(serialNumber: string): CertificateStatusRow | undefined {
+    const row = this.db.prepare<[string], Row>('SELECT * FROM certificate_status WHERE serial_number = ?').get(serialNumber);
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  /** The issuance register: a holder's certificates, newest first. */
+  byHolder(holderRef: string): CertificateStatusRow[] {
+    return this.db.prepare<[string], Row>('SELECT * FROM certificate_status WHERE holder_ref = ? ORDER BY not_before DESC, serial_number').all(holderRef).map(toRecord);
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * A read model: a fold over events into tables of the read-model database. The runner calls
+ * `apply` inside the transaction that also moves the projection's checkpoint, so an event is
+ * applied exactly once across crashes and restarts.
+ */
+import type { Database } from 'better-sqlite3';
+import type { RecordedEvent } from '../domain/ports/event-store.js';
+
+export interface Projection {
+  readonly name: string;
+  /** Event types it folds; others are skipped without touching its tables. */
+  readonly handles: ReadonlySet<string>;
+  /** Creates its tables and indexes if they do not exist. */
+  init(db: Database): void;
+  /** Folds one event (inside the runner's transaction). */
+  apply(db: Database, event: RecordedEvent): void;
+  /** Drops what it built, for a rebuild from the start of the log. */
+  reset(db: Database): void;
+}

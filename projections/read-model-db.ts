@@ -1,0 +1,31 @@
+/**
+ * The read-model database: one SQLite file under the data directory (`read-models.sqlite`),
+ * whichever event store is configured, with a checkpoint per projection. Positions are kept as
+ * decimal text: EventStoreDB positions are unsigned 64-bit.
+ */
+import Database from 'better-sqlite3';
+
+export const READ_MODEL_FILE = 'read-models.sqlite';
+
+export function openReadModels(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // A read model can always be rebuilt from the log: losing the last transactions to a power cut
+  // costs a re-fold, never a wrong answer (the checkpoint moves with the data).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position TEXT NOT NULL)');
+  return db;
+}
+
+export function readCheckpoint(db: Database.Database, projection: string): bigint {
+  const row = db.prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE projection = ?').get(projection);
+  return row === undefined ? 0n : BigInt(row.position);
+}
+
+export function writeCheckpoint(db: Database.Database, projection: string, position: bigint): void {
+  db.prepare('INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position').run(
+    projection,
+    position.toString(),
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The read models of a ledger: the database file, the projections, the runner that feeds them, and
+ * the queries over them.
+ */
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { EventStore } from '../domain/ports/event-store.js';
+import { CertificateStatusQueries, certificateStatusProjection } from './certificate-status/certificate-status.js';
+import type { Projection } from './projection.js';
+import { openReadModels, READ_MODEL_FILE } from './read-model-db.js';
+import { ProjectionRunner, type RunnerLog } from './runner.js';
+
+export const PROJECTIONS: readonly Projection[] = [certificateStatusProjection];
+
+export interface ReadModels {
+  readonly db: Database.Database;
+  readonly runner: ProjectionRunner;
+  readonly certificateStatus: CertificateStatusQueries;
+  close(): Promise<void>;
+}
+
+export function readModelFile(dataDir: string): string {
+  return join(dataDir, READ_MODEL_FILE);
+}
+
+export function openReadModelsFor(dataDir: string, store: EventStore, log?: RunnerLog): ReadModels {
+  const db = openReadModels(readModelFile(dataDir));
+  const runner = new ProjectionRunner(store, db, PROJECTIONS, log === undefined ? {} : { log });
+  return {
+    db,
+    runner,
+    certificateStatus: new CertificateStatusQueries(db),
+    close: async () => {
+      await runner.stop();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The one projection runner: a catch-up subscription over the global log, from the lowest stored
+ * checkpoint, folding events into every projection. Each batch's changes and the checkpoints move in
+ * one transaction, so a crash and restart neither loses nor double-applies an event. During
+ * catch-up events are folded in batches; once caught up, as they arrive.
+ *
+ * A rebuild (`ledger projections rebuild`) resets a projection's tables and checkpoint, possibly
+ * while a server's runner is folding: the runner notices that a checkpoint went back and starts its
+ * subscription again from there.
+ */
+import type { Database } from 'better-sqlite3';
+import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
+import type { Projection } from './projection.js';
+import { readCheckpoint, writeCheckpoint } from './read-model-db.js';
+
+export interface RunnerLog {
+  error(details: object, message: string): void;
+}
+
+export interface RunnerOptions {
+  /** Events per transaction while catching up. */
+  readonly batchSize?: number;
+  /** Wait before starting again after a failure. */
+  readonly retryDelayMs?: number;
+  readonly log?: RunnerLog;
+}
+
+type Waiter = { readonly position: bigint; readonly resolve: (reached: boolean) => void };
+
+export class ProjectionRunner {
+  private readonly batchSize: number;
+  private readonly retryDelayMs: number;
+  private readonly applied = new Map<string, bigint>();
+  private waiters: Waiter[] = [];
+  private caughtUpWaiters: (() => void)[] = [];
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private closeSubscription: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: Database,
+    private readonly projections: readonly Projection[],
+    private readonly options: RunnerOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 1000;
+    this.retryDelayMs = options.retryDelayMs ?? 1000;
+    const init = db.transaction(() => {
+      for (const projection of projections) projection.init(db);
+    });
+    init();
+  }
+
+  /** The position every projection has folded up to. */
+  get position(): bigint {
+    const positions = this.projections.map((p) => this.applied.get(p.name) ?? readCheckpoint(this.db, p.name));
+    return positions.reduce((min, p) => (p < min ? p : min), positions[0] ?? 0n);
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /** Folds everything already in the log, then stops (the CLI's catch-up and rebuild). */
+  async catchUp(): Promise<void> {
+    const caughtUp = new Promise<void>((resolve) => this.caughtUpWaiters.push(resolve));
+    this.start();
+    await caughtUp;
+    await this.stop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.closeSubscription?.();
+    await this.running;
+    for (const waiter of this.waiters) waiter.resolve(false);
+    this.waiters = [];
+  }
+
+  /** Resolves true once every projection has folded `position`, false after `timeoutMs`. */
+  waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    if (this.position >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        position,
+        resolve: (reached) => {
+          clearTimeout(timer);
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(reached);
+        },
+      };
+      const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.followLog();
+      } catch (error) {
+        this.options.log?.error({ err: error }, 'projection runner failed; starting again');
+        if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
+      }
+    }
+  }
+
+  /** One subscription, until it is stopped or a checkpoint goes back (a rebuild). */
+  private async followLog(): Promise<void> {
+    this.applied.clear();
+    for (const projection of this.projections) this.applied.set(projection.name, readCheckpoint(this.db, projection.name));
+    const from = this.position;
+    const subscription = this.store.subscribeToAll({ fromPosition: from === 0n ? 'start' : from });
+    this.closeSubscription = () => subscription.close();
+    let buffer: RecordedEvent[] = [];
+    let caughtUp = false;
+    try {
+      for await (const message of subscription) {
+        if (this.stopped) return;
+        if (message.kind === 'caught-up') {
+          if (!this.fold(buffer)) return;
+          buffer = [];
+          caughtUp = true;
+          for (const resolve of this.caughtUpWaiters.splice(0)) resolve();
+          continue;
+        }
+        buffer.push(message.event);
+        if (caughtUp || buffer.length >= this.batchSize) {
+          if (!this.fold(buffer)) return;
+          buffer = [];
+        }
+      }
+    } finally {
+      await subscription.close();
+    }
+  }
+
+  /** Folds a batch in one transaction; false when a projection was reset underneath (start again). */
+  private fold(events: readonly RecordedEvent[]): boolean {
+    const last = events[events.length - 1];
+    if (last === undefined) return true;
+    const folded = this.db.transaction(() => {
+      for (const projection of this.projections) {
+        const stored = readCheckpoint(this.db, projection.name);
+        if (stored < (this.applied.get(projection.name) ?? 0n)) return false;
+        for (const event of events) {
+          if (event.position > stored && projection.handles.has(event.type)) projection.apply(this.db, event);
+        }
+        if (last.position > stored) writeCheckpoint(this.db, projection.name, last.position);
+      }
+      return true;
+    })();
+    if (!folded) return false;
+    for (const projection of this.projections) this.applied.set(projection.name, readCheckpoint(this.db, projection.name));
+    const position = this.position;
+    for (const waiter of this.waiters.filter((w) => w.position <= position)) waiter.resolve(true);
+    return true;
+  }
+}
+
+/** Resets the named projections (all when none is named) to fold again from the start of the log. */
+export function resetProjections(db: Database, projections: readonly Projection[], names: readonly string[]): readonly string[] {
+  const chosen = names.length === 0 ? projections : projections.filter((p) => names.includes(p.name));
+  const reset = db.transaction(() => {
+    for (const projection of chosen) {
+      projection.reset(db);
+      projection.init(db);
+      writeCheckpoint(db, projection.name, 0n);
+    }
+  });
+  reset();
+  return chosen.map((p) => p.name);
+}
