@@ -59,12 +59,17 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<Finished>;
 }
 
-/** `npm start`, on a free port; resolves once the server says where it listens. */
-export async function startServerProcess(env: Record<string, string>, launch: Launch = {}): Promise<ServerProcess> {
+export interface SpawnedServer extends Omit<ServerProcess, 'url'> {
+  /** Resolves once the server says where it listens. */
+  readonly listening: Promise<string>;
+}
+
+/** `npm start`, on a free port, without waiting for it to listen (for tests that act during start-up). */
+export function spawnServerProcess(env: Record<string, string>, launch: Launch = {}): SpawnedServer {
   const child = node('api/main.ts', [], { PORT: '0', ...env }, launch);
   const output = collect(child);
   const exited = finish(child, output);
-  const url = await new Promise<string>((resolve, reject) => {
+  const listening = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.stdout}\n${output.stderr}`)), 20_000);
     child.stdout?.on('data', () => {
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout);
@@ -78,8 +83,9 @@ export async function startServerProcess(env: Record<string, string>, launch: La
       reject(new Error(`server exited before listening (code ${f.code}):\n${f.stdout}\n${f.stderr}`));
     });
   });
+  listening.catch(() => undefined);
   return {
-    url,
+    listening,
     child,
     output,
     stop: async (signal = 'SIGTERM') => {
@@ -87,6 +93,12 @@ export async function startServerProcess(env: Record<string, string>, launch: La
       return exited;
     },
   };
+}
+
+/** `npm start`, on a free port; resolves once the server says where it listens. */
+export async function startServerProcess(env: Record<string, string>, launch: Launch = {}): Promise<ServerProcess> {
+  const server = spawnServerProcess(env, launch);
+  return { ...server, url: await server.listening };
 }
 
 /** Runs `npm start` expecting it to fail at start-up. */
