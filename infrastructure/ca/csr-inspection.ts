@@ -4,12 +4,12 @@
  * input, since a CSR channel is untrusted and reasons end up in events and logs.
  */
 import './x509-bootstrap.js';
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, verify } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { Pkcs10CertificateRequest } from '@peculiar/x509';
 import type { CsrInspection, PublicKeyFacts } from '../../domain/ports/certificate-authority.js';
-import { TAG, readSingle } from './der.js';
+import { TAG, childrenOf, readSingle } from './der.js';
 import { keyIdOf } from './key-id.js';
 
 /** Far above any real request (an RSA-4096 CSR is under 2 KiB): bounds the parser's work. */
@@ -29,13 +29,10 @@ export async function inspectCsr(pem: string): Promise<CsrInspection> {
   if (body === undefined) return rejected('not a PEM certificate request');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 !== 0) return rejected('the PEM body is not valid base64');
   const der = Buffer.from(body, 'base64');
-  let csr: Pkcs10CertificateRequest;
   let spki: Uint8Array;
   try {
     // Whole and alone: a truncated request or one with bytes after it is not what the resident signed.
-    readSingle(der, TAG.sequence);
-    csr = new Pkcs10CertificateRequest(der);
-    spki = new Uint8Array(csr.publicKey.rawData);
+    spki = requestedKey(readSingle(der, TAG.sequence));
   } catch {
     return rejected('not a DER PKCS#10 certification request');
   }
@@ -47,9 +44,58 @@ export async function inspectCsr(pem: string): Promise<CsrInspection> {
       publicKey,
       subjectPublicKeyInfo: Buffer.from(spki).toString('base64'),
       publicKeySha256: keyIdOf(spki),
-      proofOfPossession: await selfSignatureVerifies(csr),
+      proofOfPossession: selfSignatureVerifiesFast(der, spki) ?? (await selfSignatureVerifies(der)),
     },
   };
+}
+
+/**
+ * The SubjectPublicKeyInfo of a CertificationRequest (RFC 2986): SEQUENCE { info SEQUENCE { version
+ * INTEGER 0, subject Name, subjectPKInfo, attributes [0] }, signatureAlgorithm, signature BIT STRING }.
+ * Read with the exact-bytes DER reader: the key's bytes are what the ledger records and hashes.
+ */
+function requestedKey(request: ReturnType<typeof readSingle>): Uint8Array {
+  const [info, algorithm, signature, ...rest] = childrenOf(request);
+  if (info?.tag !== TAG.sequence || algorithm?.tag !== TAG.sequence || signature?.tag !== TAG.bitString || rest.length > 0) {
+    throw new Error('not a CertificationRequest');
+  }
+  const [version, subject, spki, attributes] = childrenOf(info);
+  const versionZero = version?.tag === TAG.integer && version.content.length === 1 && version.content[0] === 0;
+  if (!versionZero || subject?.tag !== TAG.sequence || spki?.tag !== TAG.sequence || attributes?.tag !== TAG.context0) {
+    throw new Error('not a CertificationRequestInfo');
+  }
+  return spki.bytes;
+}
+
+/**
+ * Signature algorithms checked directly with node:crypto (synchronously, no WebCrypto round trip
+ * through the thread pool): the hash to use, keyed by the hex of the algorithm OID's DER content.
+ * Anything else (RSASSA-PSS with its parameters, SHA-1) goes through @peculiar/x509's check.
+ */
+const FAST_ALGORITHMS: Readonly<Record<string, string | null>> = {
+  '2a864886f70d01010b': 'sha256', // sha256WithRSAEncryption
+  '2a864886f70d01010c': 'sha384', // sha384WithRSAEncryption
+  '2a864886f70d01010d': 'sha512', // sha512WithRSAEncryption
+  '2a8648ce3d040302': 'sha256', // ecdsa-with-SHA256
+  '2a8648ce3d040303': 'sha384', // ecdsa-with-SHA384
+  '2a8648ce3d040304': 'sha512', // ecdsa-with-SHA512
+  '2b6570': null, // Ed25519 (no separate hash)
+};
+
+/** The self-signature's verdict, or undefined when this path does not know the algorithm. */
+function selfSignatureVerifiesFast(der: Uint8Array, spki: Uint8Array): boolean | undefined {
+  try {
+    const [info, algorithm, signature] = childrenOf(readSingle(der, TAG.sequence));
+    const oid = algorithm === undefined ? undefined : childrenOf(algorithm)[0];
+    if (info === undefined || oid === undefined || signature === undefined) return undefined;
+    const hash = FAST_ALGORITHMS[Buffer.from(oid.content).toString('hex')];
+    if (hash === undefined) return undefined;
+    if (signature.content[0] !== 0) return false;
+    const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    return verify(hash, info.bytes, { key, dsaEncoding: 'der' }, signature.content.subarray(1));
+  } catch {
+    return false;
+  }
 }
 
 function rejected(reason: string): CsrInspection {
@@ -71,9 +117,9 @@ function describeKey(spki: Uint8Array): PublicKeyFacts | undefined {
 }
 
 /** A signature that cannot even be checked (unknown or mismatched algorithm) is no proof of possession. */
-async function selfSignatureVerifies(csr: Pkcs10CertificateRequest): Promise<boolean> {
+async function selfSignatureVerifies(der: Uint8Array): Promise<boolean> {
   try {
-    return await csr.verify();
+    return await new Pkcs10CertificateRequest(der).verify();
   } catch {
     return false;
   }
