@@ -14,7 +14,9 @@ import { problem, sendProblem } from './problems/problem.js';
 import { applicationRoutes } from './routes/applications.js';
 import { caRoutes } from './routes/ca.js';
 import { certificateRoutes } from './routes/certificates.js';
+import { crlRoutes } from './routes/crl.js';
 import { healthRoutes } from './routes/health.js';
+import { ocspRoutes } from './routes/ocsp.js';
 
 export interface AppDependencies {
   readonly ledger: LedgerDeps;
@@ -65,5 +67,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(caRoutes, { issuingCas: deps.ledger.issuingCas });
   await app.register(applicationRoutes, { deps: deps.ledger });
   await app.register(certificateRoutes, { deps: deps.ledger });
+  await app.register(ocspRoutes, { ocsp: deps.ledger.ocsp, clock: deps.ledger.clock });
+  await app.register(crlRoutes, { crls: deps.ledger.crls, clock: deps.ledger.clock });
   return app;
 }

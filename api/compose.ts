@@ -10,14 +10,18 @@ import type { EventStore } from '../domain/ports/event-store.js';
 import { HOLDER_REF_KEY_FILE, loadOrCreateSecret } from '../infrastructure/auth/secrets.js';
 import { FileKeyStore } from '../infrastructure/ca/file-key-store.js';
 import { defaultIssuerNames, establishIssuingCas } from '../infrastructure/ca/issuing-cas.js';
+import { establishOcspResponders } from '../infrastructure/ca/ocsp-responders.js';
 import { X509CertificateAuthority } from '../infrastructure/ca/x509-certificate-authority.js';
 import type { Config } from '../infrastructure/config/config.js';
 import { hmacHolderRefs, idSource } from '../infrastructure/ids/id-source.js';
+import { CrlPublisher } from '../projections/crl/crl-publisher.js';
+import { OcspService } from '../projections/ocsp/ocsp-service.js';
 import { openReadModelsFor } from '../projections/read-models.js';
 import type { RunnerLog } from '../projections/runner.js';
 import type { LedgerDeps } from './ledger-deps.js';
 
 export const CA_KEYS_DIR = 'ca-keys';
+export const CRL_DIR = 'crl';
 
 export async function composeLedger(
   config: Config,
@@ -38,6 +42,38 @@ export async function composeLedger(
     },
   );
   const cpsUri = config.LEDGER_CPS_URI ?? `${config.publicUrl}/cps`;
+  const responders = await establishOcspResponders(
+    { store, keyStore, clock, ids: idSource, issuingCas },
+    {
+      keyAlgorithm: config.LEDGER_CA_KEY_ALGORITHM,
+      validityDays: config.LEDGER_OCSP_RESPONDER_VALIDITY_DAYS,
+      rotateWithinDays: config.LEDGER_OCSP_RESPONDER_ROTATE_DAYS,
+    },
+  );
+  const readModels = openReadModelsFor(config.dataDir, store, log);
+  const ocsp = new OcspService(readModels.db, {
+    issuingCas,
+    responders,
+    signer: keyStore,
+    statuses: readModels.certificateStatus,
+    clock,
+    settings: { validitySeconds: config.LEDGER_OCSP_VALIDITY_SECONDS, refreshBeforeSeconds: config.LEDGER_OCSP_REFRESH_BEFORE_SECONDS },
+  });
+  const crls = new CrlPublisher(readModels.db, {
+    store,
+    ids: idSource,
+    issuingCas,
+    signer: keyStore,
+    statuses: readModels.certificateStatus,
+    clock,
+    publicUrl: config.publicUrl,
+    directory: join(config.dataDir, CRL_DIR),
+    settings: {
+      nextUpdateSeconds: config.LEDGER_CRL_NEXT_UPDATE_SECONDS,
+      minIntervalSeconds: config.LEDGER_CRL_MIN_INTERVAL_SECONDS,
+      refreshBeforeSeconds: config.LEDGER_CRL_REFRESH_BEFORE_SECONDS,
+    },
+  });
   return {
     store,
     clock,
@@ -55,6 +91,9 @@ export async function composeLedger(
       validityRule: config.LEDGER_VALIDITY_RULE,
     },
     purposes: DEFAULT_PURPOSES,
-    readModels: openReadModelsFor(config.dataDir, store, log),
+    readModels,
+    responders,
+    ocsp,
+    crls,
   };
 }

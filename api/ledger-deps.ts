@@ -5,6 +5,9 @@ import type { CertificateAuthority, IssuingCas } from '../domain/ports/certifica
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import type { HolderRefs, IdSource } from '../domain/ports/ids.js';
+import type { OcspResponders } from '../infrastructure/ca/ocsp-responders.js';
+import type { CrlPublisher } from '../projections/crl/crl-publisher.js';
+import type { OcspService } from '../projections/ocsp/ocsp-service.js';
 import type { ReadModels } from '../projections/read-models.js';
 
 export interface LedgerDeps {
@@ -17,4 +20,7 @@ export interface LedgerDeps {
   readonly profile: IssuanceProfile;
   readonly purposes: readonly Purpose[];
   readonly readModels: ReadModels;
+  readonly responders: OcspResponders;
+  readonly ocsp: OcspService;
+  readonly crls: CrlPublisher;
 }

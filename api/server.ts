@@ -10,7 +10,11 @@ import { systemClock } from '../infrastructure/clock/system-clock.js';
 import type { Config } from '../infrastructure/config/config.js';
 import { openEventStore } from '../infrastructure/event-store/open-event-store.js';
 import { buildApp } from './app.js';
+import { startPublicationLoop } from '../projections/publication-loop.js';
 import { composeLedger } from './compose.js';
+
+/** How often CRLs due are issued and OCSP answers signed ahead for what changed (and responders checked for rotation). */
+const PUBLICATION_INTERVAL_MS = 1000;
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -39,12 +43,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       auth: { secret: loadOrCreateJwtSecret(config.LEDGER_JWT_SECRET, config.dataDir), issuer: config.LEDGER_JWT_ISSUER },
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     });
+    sink.app = app;
+    ledger.readModels.runner.start();
+    const publication = startPublicationLoop({ crls: ledger.crls, ocsp: ledger.ocsp, responders: ledger.responders, log: sink.app.log }, PUBLICATION_INTERVAL_MS);
+    // Relying parties find CRLs from the first request on.
+    await ledger.readModels.runner.waitFor(await store.headPosition(), 30_000);
+    await publication.runOnce();
     app.addHook('onClose', async () => {
+      await publication.stop();
       await ledger.readModels.close();
       await store.close();
     });
-    sink.app = app;
-    ledger.readModels.runner.start();
     await options.beforeListen?.(app);
     const url = await app.listen({ host: config.HOST, port: config.PORT });
     return { app, store, url, close: () => app.close() };

@@ -23,6 +23,7 @@ export function publicationUrls(publicUrl: string, type: CertificateType, munici
   return {
     partitionCrl: `${base}/v1/crl/${type}/${municipalityCode}`,
     fullCrl: `${base}/v1/crl/${type}`,
+    deltaCrl: `${base}/v1/crl/${type}/delta`,
     ocsp: `${base}/v1/ocsp/${type}`,
     caCertificate: `${base}/v1/ca/${type}/certificate`,
   };

@@ -1,4 +1,4 @@
-/** Turning TBSCertificate bytes into a Certificate through the Signer port. */
+/** Turning TBSCertificate (and TBSCertList) bytes into a signed Certificate (CRL) through the Signer port. */
 import './x509-bootstrap.js';
 import { createPublicKey, verify } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
@@ -32,17 +32,41 @@ export function signatureAlgorithmFor(caSubjectPublicKeyInfo: Uint8Array): Uint8
 
 /**
  * Signs exactly `tbsCertificate` with the key `keyId` and wraps it, unchanged, as a Certificate.
- * The signature is checked against the CA's public key before anything leaves: a faulty signer
- * (or a key id that names another key) must not yield a certificate, and an RSA fault could even
- * leak the key.
+ * The outer signatureAlgorithm must equal the one inside the TBS (RFC 5280 §4.1.1.2): its bytes are copied.
  */
 export async function signTbsCertificate(tbsCertificate: Uint8Array, keyId: string, caSubjectPublicKeyInfo: Uint8Array, signer: Signer): Promise<Uint8Array> {
-  // The outer signatureAlgorithm must equal the one inside the TBS (RFC 5280 §4.1.1.2): copy its bytes.
   const { signatureAlgorithm } = readTbsCertificate(tbsCertificate);
-  const signature = await signer.sign(keyId, tbsCertificate);
-  const caKey = createPublicKey({ key: Buffer.from(caSubjectPublicKeyInfo), format: 'der', type: 'spki' });
-  if (!verify('sha256', tbsCertificate, { key: caKey, dsaEncoding: 'der' }, signature)) {
-    throw new Error(`the signature from key ${keyId} does not verify with the CA's public key`);
+  return signToBeSigned(tbsCertificate, signatureAlgorithm, keyId, caSubjectPublicKeyInfo, signer);
+}
+
+/**
+ * X.509's SIGNED{ToBeSigned} shape, shared by certificates and CRLs: SEQUENCE { toBeSigned,
+ * signatureAlgorithm, BIT STRING signature }, with `toBeSigned` signed exactly as given. The
+ * signature is checked against the CA's public key before anything leaves: a faulty signer (or a
+ * key id that names another key) must not yield a certificate or CRL, and an RSA fault could even
+ * leak the key.
+ */
+export async function signToBeSigned(
+  toBeSigned: Uint8Array,
+  signatureAlgorithm: Uint8Array,
+  keyId: string,
+  caSubjectPublicKeyInfo: Uint8Array,
+  signer: Signer,
+): Promise<Uint8Array> {
+  const signature = await checkedSignature(toBeSigned, keyId, caSubjectPublicKeyInfo, signer, 'the CA');
+  return encodeTlv(TAG.sequence, toBeSigned, signatureAlgorithm, encodeBitString(signature));
+}
+
+/**
+ * The signer's signature over `data` with the key `keyId`, released only once it verifies with
+ * `subjectPublicKeyInfo`, the public key `holder` (named in the error) is known by. Shared by
+ * everything the ledger signs, OCSP responses included, whose shape is not SIGNED{ToBeSigned}.
+ */
+export async function checkedSignature(data: Uint8Array, keyId: string, subjectPublicKeyInfo: Uint8Array, signer: Signer, holder: string): Promise<Uint8Array> {
+  const signature = await signer.sign(keyId, data);
+  const publicKey = createPublicKey({ key: Buffer.from(subjectPublicKeyInfo), format: 'der', type: 'spki' });
+  if (!verify('sha256', data, { key: publicKey, dsaEncoding: 'der' }, signature)) {
+    throw new Error(`the signature from key ${keyId} does not verify with ${holder}'s public key`);
   }
-  return encodeTlv(TAG.sequence, tbsCertificate, signatureAlgorithm, encodeBitString(signature));
+  return signature;
 }

@@ -6,11 +6,20 @@
  */
 
 export const TAG = {
+  boolean: 0x01,
   integer: 0x02,
   bitString: 0x03,
+  octetString: 0x04,
+  objectIdentifier: 0x06,
+  enumerated: 0x0a,
+  utcTime: 0x17,
+  generalizedTime: 0x18,
   sequence: 0x30,
-  /** [0] EXPLICIT, constructed: the TBSCertificate version. */
+  /** [0] EXPLICIT, constructed: the TBSCertificate version, the TBSCertList extensions. */
   context0: 0xa0,
+  /** [1] and [2] EXPLICIT, constructed: OCSP's requestorName, requestExtensions, ResponderID, responseExtensions. */
+  context1: 0xa1,
+  context2: 0xa2,
   /** [3] EXPLICIT, constructed: the TBSCertificate extensions. */
   context3: 0xa3,
 } as const;
@@ -24,7 +33,7 @@ export interface Tlv {
 
 export function encodeTlv(tag: number, ...contents: readonly Uint8Array[]): Uint8Array {
   const length = contents.reduce((sum, part) => sum + part.length, 0);
-  const header = [tag, ...encodeLength(length)];
+  const header = encodeHeader(tag, length);
   const out = new Uint8Array(header.length + length);
   out.set(header);
   let offset = header.length;
@@ -33,6 +42,11 @@ export function encodeTlv(tag: number, ...contents: readonly Uint8Array[]): Uint
     offset += part.length;
   }
   return out;
+}
+
+/** Tag and length alone, for a writer that puts the content in place itself rather than joining parts. */
+export function encodeHeader(tag: number, length: number): Uint8Array {
+  return Uint8Array.of(tag, ...encodeLength(length));
 }
 
 function encodeLength(length: number): number[] {

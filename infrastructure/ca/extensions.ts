@@ -11,6 +11,7 @@ import {
   CRLDistributionPoints,
   DistributionPoint,
   DistributionPointName,
+  ExtendedKeyUsage,
   Extension,
   GeneralName,
   KeyIdentifier,
@@ -29,6 +30,7 @@ import {
   id_ce_basicConstraints,
   id_ce_certificatePolicies,
   id_ce_cRLDistributionPoints,
+  id_ce_extKeyUsage,
   id_ce_keyUsage,
   id_ce_subjectAltName,
   id_ce_subjectKeyIdentifier,
@@ -69,6 +71,20 @@ export function caBasicConstraints(): Extension {
 
 export function keyUsage(flags: KeyUsageFlags): Extension {
   return extension(id_ce_keyUsage, CRITICAL, new KeyUsage(flags));
+}
+
+/** Not critical, as is usual for OCSP responders (RFC 5280 §4.2.1.12 allows either): the critical keyUsage already bounds the key. */
+export function extendedKeyUsage(purposes: readonly string[]): Extension {
+  return extension(id_ce_extKeyUsage, !CRITICAL, new ExtendedKeyUsage([...purposes]));
+}
+
+/** id-pkix-ocsp-nocheck: clients need not ask about an OCSP responder's own certificate (RFC 6960 §4.2.2.2.1). */
+const ID_PKIX_OCSP_NOCHECK = '1.3.6.1.5.5.7.48.1.5';
+/** Its value is NULL. */
+const DER_NULL = Uint8Array.of(0x05, 0x00);
+
+export function ocspNoCheck(): Extension {
+  return new Extension({ extnID: ID_PKIX_OCSP_NOCHECK, critical: !CRITICAL, extnValue: new OctetString(DER_NULL) });
 }
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's value. */

@@ -75,7 +75,7 @@ export function readTbsCertificate(tbsCertificate: Uint8Array): TbsCertificatePa
  * octets in uppercase and never a leading 00 (DER's minimal INTEGER drops it, and re-adds one only
  * as a sign pad when the top bit is set). RFC 5280 caps the INTEGER at 20 octets.
  */
-function serialNumberOctets(hex: string): Uint8Array {
+export function serialNumberOctets(hex: string): Uint8Array {
   if (!/^(?:[0-9A-F]{2})+$/.test(hex)) throw new Error('serialNumber must be uppercase hex with an even number of digits');
   if (hex.startsWith('00')) throw new Error('serialNumber must not start with 00');
   const octets = Buffer.from(hex, 'hex');
@@ -90,7 +90,7 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.0+)?(?
  * Parsed by hand because Date accepts 30 February and 24:00 and quietly moves them on. Whole seconds
  * only: certificate times carry no fraction, so anything finer could not be kept exactly.
  */
-function instant(iso: string, field: string): Date {
+export function instant(iso: string, field: string): Date {
   const match = ISO_INSTANT.exec(iso);
   if (match === null) throw new Error(`${field} must be an ISO instant with whole seconds and an offset`);
   const part = (index: number): number => Number(match[index] ?? 0);

@@ -92,10 +92,36 @@ export const configSchema = z.object({
    * registry matching finds certificates by it. Back it up with the data directory.
    */
   LEDGER_HOLDER_REF_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, { error: 'must be at least 32 characters' }).optional()),
+  /** CRLs: nextUpdate − thisUpdate of every CRL issued. */
+  LEDGER_CRL_NEXT_UPDATE_SECONDS: z.coerce.number({ error: 'must be a whole number of seconds, at least 60' }).int().min(60, { error: 'must be a whole number of seconds, at least 60' }).default(86_400),
+  /** CRLs: changes to the revocation list within this interval are coalesced into one new CRL. */
+  LEDGER_CRL_MIN_INTERVAL_SECONDS: z.coerce.number({ error: 'must be a whole number of seconds, at least 1' }).int().min(1, { error: 'must be a whole number of seconds, at least 1' }).default(5),
+  /** CRLs: a CRL is issued again, changed or not, when less than this remains before its nextUpdate (below LEDGER_CRL_NEXT_UPDATE_SECONDS). */
+  LEDGER_CRL_REFRESH_BEFORE_SECONDS: z.coerce.number({ error: 'must be a whole number of seconds, at least 1' }).int().min(1, { error: 'must be a whole number of seconds, at least 1' }).default(3_600),
+  /** OCSP: how long a response is valid (nextUpdate − thisUpdate). */
+  LEDGER_OCSP_VALIDITY_SECONDS: z.coerce.number({ error: 'must be a whole number of seconds, at least 60' }).int().min(60, { error: 'must be a whole number of seconds, at least 60' }).default(14_400),
+  /** OCSP: a pre-signed response is signed again when less than this remains before its nextUpdate (below the validity). */
+  LEDGER_OCSP_REFRESH_BEFORE_SECONDS: z.coerce.number({ error: 'must be a whole number of seconds, at least 1' }).int().min(1, { error: 'must be a whole number of seconds, at least 1' }).default(3_600),
+  /** OCSP: validity of each delegated responder certificate, and how long before its expiry it is replaced (below the validity). */
+  LEDGER_OCSP_RESPONDER_VALIDITY_DAYS: z.coerce.number({ error: 'must be a whole number of days, at least 2' }).int().min(2, { error: 'must be a whole number of days, at least 2' }).default(30),
+  LEDGER_OCSP_RESPONDER_ROTATE_DAYS: z.coerce.number({ error: 'must be a whole number of days, at least 1' }).int().min(1, { error: 'must be a whole number of days, at least 1' }).default(7),
   /** Log level (pino). */
   LEDGER_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   /** How long a shutdown waits for in-flight requests before it gives up. */
   LEDGER_SHUTDOWN_TIMEOUT_MS: positiveMs.default(10_000),
+});
+
+/** Invariants across variables, checked after each one is valid on its own (boulder's habit). */
+const checkedSchema = configSchema.superRefine((c, ctx) => {
+  if (c.LEDGER_OCSP_REFRESH_BEFORE_SECONDS >= c.LEDGER_OCSP_VALIDITY_SECONDS) {
+    ctx.addIssue({ code: 'custom', path: ['LEDGER_OCSP_REFRESH_BEFORE_SECONDS'], message: 'must be less than LEDGER_OCSP_VALIDITY_SECONDS' });
+  }
+  if (c.LEDGER_CRL_REFRESH_BEFORE_SECONDS >= c.LEDGER_CRL_NEXT_UPDATE_SECONDS) {
+    ctx.addIssue({ code: 'custom', path: ['LEDGER_CRL_REFRESH_BEFORE_SECONDS'], message: 'must be less than LEDGER_CRL_NEXT_UPDATE_SECONDS' });
+  }
+  if (c.LEDGER_OCSP_RESPONDER_ROTATE_DAYS >= c.LEDGER_OCSP_RESPONDER_VALIDITY_DAYS) {
+    ctx.addIssue({ code: 'custom', path: ['LEDGER_OCSP_RESPONDER_ROTATE_DAYS'], message: 'must be less than LEDGER_OCSP_RESPONDER_VALIDITY_DAYS' });
+  }
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -116,7 +142,7 @@ export class ConfigError extends Error {
 
 /** Reads the configuration, or throws a ConfigError whose message is one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const parsed = configSchema.safeParse(env);
+  const parsed = checkedSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'configuration');

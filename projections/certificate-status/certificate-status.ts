@@ -24,9 +24,12 @@ CREATE TABLE IF NOT EXISTS certificate_status (
   revoked_at      TEXT,
   effective_at    TEXT,
   invalidity_date TEXT,
-  position        TEXT NOT NULL
+  position        INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS certificate_status_by_holder ON certificate_status (holder_ref, type);
+CREATE INDEX IF NOT EXISTS certificate_status_by_position ON certificate_status (position);
+CREATE INDEX IF NOT EXISTS certificate_status_listed ON certificate_status (issuer_key_id, municipality)
+  WHERE revoked_at IS NOT NULL OR hold_placed_at IS NOT NULL;
 `;
 
 export const CERTIFICATE_STATUS = 'certificate-status';
@@ -64,7 +67,7 @@ export const certificateStatusProjection: Projection = {
     db.exec('DROP TABLE IF EXISTS certificate_status');
   },
   apply(db: Database, event: RecordedEvent) {
-    const position = event.position.toString();
+    const position = event.position;
     const s = statements(db);
     switch (event.type) {
       case 'CertificateIssued': {
@@ -144,6 +147,57 @@ export class CertificateStatusQueries {
   bySerial(serialNumber: string): CertificateStatusRow | undefined {
     const row = this.db.prepare<[string], Row>('SELECT * FROM certificate_status WHERE serial_number = ?').get(serialNumber);
     return row === undefined ? undefined : toRecord(row);
+  }
+
+  /** Certificates of one CA whose record changed after `position`, and the position they bring it to. */
+  changedSince(position: bigint, issuerKeyId: string): { readonly rows: CertificateStatusRow[]; readonly position: bigint } {
+    const rows = this.db
+      .prepare<[bigint, string], Row & { at: string }>(
+        'SELECT *, CAST(position AS TEXT) AS at FROM certificate_status WHERE position > ? AND issuer_key_id = ? ORDER BY position',
+      )
+      .all(position, issuerKeyId);
+    const last = rows[rows.length - 1];
+    return { rows: rows.map(toRecord), position: last === undefined ? position : BigInt(last.at) };
+  }
+
+  /** Certificates that are (or will be) on a CRL of this CA: revoked or held, in one municipality or all. */
+  listed(issuerKeyId: string, municipalityCode?: string): CertificateStatusRow[] {
+    const where = 'issuer_key_id = ? AND (revoked_at IS NOT NULL OR hold_placed_at IS NOT NULL)';
+    const rows =
+      municipalityCode === undefined
+        ? this.db.prepare<[string], Row>(`SELECT * FROM certificate_status WHERE ${where} ORDER BY serial_number`).all(issuerKeyId)
+        : this.db.prepare<[string, string], Row>(`SELECT * FROM certificate_status WHERE ${where} AND municipality = ? ORDER BY serial_number`).all(issuerKeyId, municipalityCode);
+    return rows.map(toRecord);
+  }
+
+  /** The municipalities this CA has issued to: one CRL partition each. */
+  municipalities(issuerKeyId: string): string[] {
+    return this.db
+      .prepare<[string], { municipality: string }>('SELECT DISTINCT municipality FROM certificate_status WHERE issuer_key_id = ? ORDER BY municipality')
+      .all(issuerKeyId)
+      .map((r) => r.municipality);
+  }
+
+  /**
+   * Municipalities whose CRL content may have changed since `position` or in the period (from, to]:
+   * a hold or revocation folded since, or a recorded revocation taking effect, or a listed
+   * certificate expiring, in that period.
+   */
+  crlChanges(issuerKeyId: string, position: bigint, from: string, to: string): { readonly municipalities: Set<string>; readonly position: bigint } {
+    const changed = this.db
+      .prepare<[string, bigint], { municipality: string; at: string }>(
+        `SELECT municipality, CAST(position AS TEXT) AS at FROM certificate_status
+         WHERE issuer_key_id = ? AND position > ? AND (revoked_at IS NOT NULL OR hold_placed_at IS NOT NULL)`,
+      )
+      .all(issuerKeyId, position);
+    const timed = this.db
+      .prepare<[string, string, string, string, string], { municipality: string }>(
+        `SELECT municipality FROM certificate_status WHERE issuer_key_id = ? AND (revoked_at IS NOT NULL OR hold_placed_at IS NOT NULL)
+         AND ((effective_at > ? AND effective_at <= ?) OR (not_after > ? AND not_after <= ?))`,
+      )
+      .all(issuerKeyId, from, to, from, to);
+    const latest = changed.reduce((max, row) => (BigInt(row.at) > max ? BigInt(row.at) : max), position);
+    return { municipalities: new Set([...changed, ...timed].map((r) => r.municipality)), position: latest };
   }
 
   /** The issuance register: a holder's certificates, newest first. */

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startExpectingFailure, startServerProcess, type ServerProcess } from '../support/processes.js';
+import { logHead } from '../support/log-head.js';
 import { tempDir } from '../support/temp-dir.js';
 
 describe('npm start on the embedded default', () => {
@@ -21,12 +22,14 @@ describe('npm start on the embedded default', () => {
 
     const res = await fetch(`${server.url}/health`);
     expect(res.status).toBe(200);
-    // First start establishes the two issuing CAs: the log holds their two events.
-    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite', position: '2' });
+    // First start establishes the issuing CAs, their OCSP responders and first CRLs: the log is not empty.
+    const head = logHead(join(dataDir, 'events.sqlite')).position;
+    expect(head).toBeGreaterThan(0n);
+    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite', position: head.toString() });
     expect(existsSync(join(dataDir, 'events.sqlite'))).toBe(true);
     for (const secret of ['jwt-secret', 'holder-ref-key']) expect(statSync(join(dataDir, secret)).mode & 0o777).toBe(0o600);
     const keys = readdirSync(join(dataDir, 'ca-keys'));
-    expect(keys).toHaveLength(2);
+    expect(keys).toHaveLength(4); // two issuing CAs, two OCSP responders
     for (const key of keys) expect(statSync(join(dataDir, 'ca-keys', key)).mode & 0o777).toBe(0o600);
 
     const finished = await server.stop(signal);

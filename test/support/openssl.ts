@@ -1,5 +1,5 @@
 /** Runs openssl on files in a temp dir, so that tests hold our DER to a standard tool. */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './temp-dir.js';
@@ -68,4 +68,17 @@ export function workDir(): { readonly path: string; write(name: string, contents
     },
     remove: dir.remove,
   };
+}
+
+/**
+ * openssl without blocking: `openssl ocsp -url` talks to a responder in this very process, which
+ * could not answer while spawnSync held the event loop.
+ */
+export function opensslAsync(args: readonly string[]): Promise<OpensslResult> {
+  return new Promise((resolve, reject) => {
+    execFile('openssl', [...args], { encoding: 'utf8', timeout: 10_000 }, (error, stdout, stderr) => {
+      if (error !== null && typeof error.code !== 'number') reject(error);
+      else resolve({ status: error === null ? 0 : Number(error.code), stdout, stderr });
+    });
+  });
 }

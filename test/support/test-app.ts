@@ -38,6 +38,7 @@ export interface TestApp {
   readonly app: FastifyInstance;
   readonly store: SqliteEventStore;
   readonly ledger: LedgerDeps;
+  readonly dataDir: string;
   close(): Promise<void>;
 }
 
@@ -64,6 +65,7 @@ export async function testApp(
     app,
     store,
     ledger,
+    dataDir: dir.path,
     close: async () => {
       await app.close();
       await ledger.readModels.close();

@@ -1,0 +1,64 @@
+/**
+ * What a CRL says at an instant, by the same rule as the status API (statusAt): a certificate is
+ * listed while it is revoked (reason and invalidity date) or on hold (certificateHold), and drops off
+ * once past notAfter. A revocation recorded for a later instant is listed from that instant.
+ */
+import { statusAt, type StatusRecord } from '../certificate/status.js';
+
+export type CrlReasonName =
+  | 'unspecified'
+  | 'keyCompromise'
+  | 'cACompromise'
+  | 'affiliationChanged'
+  | 'superseded'
+  | 'cessationOfOperation'
+  | 'certificateHold'
+  | 'removeFromCRL';
+
+export interface CrlListing {
+  readonly serialNumber: string;
+  readonly revocationDate: string;
+  readonly reason: CrlReasonName;
+  readonly invalidityDate?: string;
+}
+
+export function listingAt(record: StatusRecord, at: Date): CrlListing | undefined {
+  const status = statusAt(record, at);
+  if (status.status === 'revoked') {
+    return {
+      serialNumber: record.serialNumber,
+      revocationDate: status.effectiveAt,
+      reason: status.reason,
+      ...(status.invalidityDate === undefined ? {} : { invalidityDate: status.invalidityDate }),
+    };
+  }
+  if (status.status === 'on-hold') return { serialNumber: record.serialNumber, revocationDate: status.effectiveAt, reason: 'certificateHold' };
+  return undefined;
+}
+
+export function listingsAt(records: Iterable<StatusRecord>, at: Date): CrlListing[] {
+  const listings: CrlListing[] = [];
+  for (const record of records) {
+    const listing = listingAt(record, at);
+    if (listing !== undefined) listings.push(listing);
+  }
+  return listings;
+}
+
+/**
+ * The delta against a base CRL: what is listed now and was not then, and — when a hold was lifted —
+ * what was listed then as certificateHold and is no longer listed (removeFromCRL). Entries that left
+ * the list by expiring are simply not repeated (RFC 5280 lets expired entries drop).
+ */
+export function deltaListings(base: readonly CrlListing[], now: readonly CrlListing[], liftedHolds: ReadonlySet<string> = new Set()): CrlListing[] {
+  const before = new Map(base.map((l) => [l.serialNumber, l]));
+  const current = new Set(now.map((l) => l.serialNumber));
+  const added = now.filter((l) => {
+    const was = before.get(l.serialNumber);
+    return was === undefined || was.reason !== l.reason;
+  });
+  const removed = base
+    .filter((l) => l.reason === 'certificateHold' && !current.has(l.serialNumber) && liftedHolds.has(l.serialNumber))
+    .map((l): CrlListing => ({ serialNumber: l.serialNumber, revocationDate: l.revocationDate, reason: 'removeFromCRL' }));
+  return [...added, ...removed];
+}

@@ -1,0 +1,196 @@
+/**
+ * The OCSP responder (RFC 6960, RFC 5019 profile), answering from the certificate-status read model
+ * by the same rule as the status API and the CRLs (statusAt):
+ * - good; revoked with time and reason; on hold → revoked (certificateHold); expired or never
+ *   issued by this CA → unknown; a request naming another CA's certificates → unauthorized; bytes
+ *   that are not a request → malformedRequest. Never a 500 for a client's mistake.
+ * - A request without a nonce is answered with a response signed ahead of time and kept in the
+ *   `ocsp_responses` table until its status changes or its nextUpdate comes near; the pre-signer
+ *   (`presign`) keeps that table filled from the read model, so such a request costs no signature.
+ *   A request with a nonce gets a freshly signed answer echoing it.
+ */
+import { createHash } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import { statusAt } from '../../domain/certificate/status.js';
+import type { CertificateType, IssuingCas } from '../../domain/ports/certificate-authority.js';
+import type { Clock } from '../../domain/ports/clock.js';
+import type { Signer } from '../../domain/ports/signer.js';
+import { certIdFor, issuedBy, type CertId } from '../../infrastructure/ca/ocsp/cert-id.js';
+import { parseOcspRequest, type ParsedOcspRequest } from '../../infrastructure/ca/ocsp/ocsp-request.js';
+import { ocspErrorResponse, signOcspResponse, type CertStatus } from '../../infrastructure/ca/ocsp/ocsp-response.js';
+import type { OcspResponders } from '../../infrastructure/ca/ocsp-responders.js';
+import type { CertificateStatusQueries, CertificateStatusRow } from '../certificate-status/certificate-status.js';
+
+export interface OcspSettings {
+  /** How long a response is valid (nextUpdate − thisUpdate). */
+  readonly validitySeconds: number;
+  /** A cached response is re-signed when less than this remains before its nextUpdate. */
+  readonly refreshBeforeSeconds: number;
+}
+
+export interface OcspAnswer {
+  readonly der: Uint8Array;
+  /** For RFC 5019 caching headers: absent on error responses and nonce answers. */
+  readonly cache?: { readonly thisUpdate: Date; readonly nextUpdate: Date; readonly etag: string };
+}
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS ocsp_responses (
+  certificate_type TEXT NOT NULL,
+  serial_number    TEXT NOT NULL,
+  hash_algorithm   TEXT NOT NULL,
+  status_key       TEXT NOT NULL,
+  this_update      TEXT NOT NULL,
+  next_update      TEXT NOT NULL,
+  der              BLOB NOT NULL,
+  PRIMARY KEY (certificate_type, serial_number, hash_algorithm)
+);
+CREATE TABLE IF NOT EXISTS ocsp_presigner (certificate_type TEXT PRIMARY KEY, position TEXT NOT NULL);
+`;
+
+interface CachedRow {
+  status_key: string;
+  this_update: string;
+  next_update: string;
+  der: Buffer;
+}
+
+const wholeSeconds = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000) * 1000);
+
+export class OcspService {
+  constructor(
+    private readonly db: Database,
+    private readonly deps: {
+      readonly issuingCas: IssuingCas;
+      readonly responders: OcspResponders;
+      readonly signer: Signer;
+      readonly statuses: CertificateStatusQueries;
+      readonly clock: Clock;
+      readonly settings: OcspSettings;
+    },
+  ) {
+    db.exec(DDL);
+  }
+
+  async answer(type: CertificateType, request: Uint8Array | ParsedOcspRequest): Promise<OcspAnswer> {
+    const parsed = request instanceof Uint8Array ? parseOcspRequest(request) : request;
+    if (!parsed.ok) return { der: ocspErrorResponse('malformedRequest') };
+    const ca = await this.deps.issuingCas.current(type);
+    if (!parsed.requests.every((certId) => issuedBy(certId, ca))) return { der: ocspErrorResponse('unauthorized') };
+    const now = this.deps.clock.now();
+    const [only] = parsed.requests;
+    if (parsed.nonce === undefined && only !== undefined && parsed.requests.length === 1) return this.presigned(type, only, now);
+    const der = await this.sign(type, parsed.requests, now, parsed.nonce);
+    return { der };
+  }
+
+  /**
+   * Signs ahead what a nonce-less request would ask: the SHA-1 CertID answer for every certificate
+   * of the read model whose status changed since the last run, and every cached answer whose
+   * status has moved on (a scheduled revocation coming into effect, an expiry) or whose nextUpdate is
+   * near. Returns how many answers it signed.
+   */
+  async presign(type: CertificateType): Promise<number> {
+    const now = this.deps.clock.now();
+    const ca = await this.deps.issuingCas.current(type);
+    const since = this.db.prepare<[string], { position: string }>('SELECT position FROM ocsp_presigner WHERE certificate_type = ?').get(type)?.position ?? '0';
+    const changed = this.deps.statuses.changedSince(BigInt(since), ca.keyId);
+    const stale = this.db
+      .prepare<[string, string], { serial_number: string; hash_algorithm: 'sha1' | 'sha256'; status_key: string }>(
+        'SELECT serial_number, hash_algorithm, status_key FROM ocsp_responses WHERE certificate_type = ? AND next_update <= ?',
+      )
+      .all(type, new Date(now.getTime() + this.deps.settings.refreshBeforeSeconds * 1000).toISOString());
+    const cached = this.db.prepare<[string], { serial_number: string; hash_algorithm: 'sha1' | 'sha256'; status_key: string }>(
+      'SELECT serial_number, hash_algorithm, status_key FROM ocsp_responses WHERE certificate_type = ?',
+    );
+    const moved = cached.all(type).filter((row) => row.status_key !== this.statusKey(this.deps.statuses.bySerial(row.serial_number), ca.keyId, now));
+    const todo = new Map<string, 'sha1' | 'sha256'>();
+    for (const row of changed.rows) todo.set(`${row.serialNumber}/sha1`, 'sha1');
+    for (const row of [...stale, ...moved]) todo.set(`${row.serial_number}/${row.hash_algorithm}`, row.hash_algorithm);
+    for (const [key, algorithm] of todo) await this.store(type, certIdFor(ca, key.split('/')[0] as string, algorithm), now);
+    this.db
+      .prepare('INSERT INTO ocsp_presigner (certificate_type, position) VALUES (?, ?) ON CONFLICT (certificate_type) DO UPDATE SET position = excluded.position')
+      .run(type, changed.position.toString());
+    return todo.size;
+  }
+
+  private async presigned(type: CertificateType, certId: CertId, now: Date): Promise<OcspAnswer> {
+    const ca = await this.deps.issuingCas.current(type);
+    const row = this.db
+      .prepare<[string, string, string], CachedRow>(
+        'SELECT status_key, this_update, next_update, der FROM ocsp_responses WHERE certificate_type = ? AND serial_number = ? AND hash_algorithm = ?',
+      )
+      .get(type, certId.serialNumber, certId.hashAlgorithm);
+    const fresh =
+      row !== undefined &&
+      row.status_key === this.statusKey(this.deps.statuses.bySerial(certId.serialNumber), ca.keyId, now) &&
+      Date.parse(row.next_update) - now.getTime() > this.deps.settings.refreshBeforeSeconds * 1000;
+    if (fresh) return this.cacheable(row);
+    return this.cacheable(await this.store(type, certId, now));
+  }
+
+  private cacheable(row: CachedRow): OcspAnswer {
+    const der = new Uint8Array(row.der);
+    return { der, cache: { thisUpdate: new Date(row.this_update), nextUpdate: new Date(row.next_update), etag: `"${createHash('sha1').update(der).digest('hex')}"` } };
+  }
+
+  private async store(type: CertificateType, certId: CertId, now: Date): Promise<CachedRow> {
+    const ca = await this.deps.issuingCas.current(type);
+    const der = await this.sign(type, [certId], now);
+    const row: CachedRow = {
+      status_key: this.statusKey(this.deps.statuses.bySerial(certId.serialNumber), ca.keyId, now),
+      this_update: wholeSeconds(now).toISOString(),
+      next_update: this.nextUpdate(now).toISOString(),
+      der: Buffer.from(der),
+    };
+    this.db
+      .prepare(
+        `INSERT INTO ocsp_responses (certificate_type, serial_number, hash_algorithm, status_key, this_update, next_update, der)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (certificate_type, serial_number, hash_algorithm) DO UPDATE SET
+           status_key = excluded.status_key, this_update = excluded.this_update, next_update = excluded.next_update, der = excluded.der`,
+      )
+      .run(type, certId.serialNumber, certId.hashAlgorithm, row.status_key, row.this_update, row.next_update, row.der);
+    return row;
+  }
+
+  private async sign(type: CertificateType, certIds: readonly CertId[], now: Date, nonce?: Uint8Array): Promise<Uint8Array> {
+    const ca = await this.deps.issuingCas.current(type);
+    // Statuses are judged at the exact instant; the encoded times are whole seconds, not later than it.
+    const thisUpdate = wholeSeconds(now).toISOString();
+    const nextUpdate = this.nextUpdate(now).toISOString();
+    return signOcspResponse(
+      {
+        responder: this.deps.responders.current(type),
+        producedAt: thisUpdate,
+        responses: certIds.map((certId) => ({ certId, status: this.status(this.deps.statuses.bySerial(certId.serialNumber), ca.keyId, now), thisUpdate, nextUpdate })),
+        ...(nonce === undefined ? {} : { nonce }),
+      },
+      this.deps.signer,
+    );
+  }
+
+  private nextUpdate(now: Date): Date {
+    return new Date(wholeSeconds(now).getTime() + this.deps.settings.validitySeconds * 1000);
+  }
+
+  /** The answer for one certificate, by the rule the status API and the CRLs follow. */
+  private status(record: CertificateStatusRow | undefined, issuerKeyId: string, now: Date): CertStatus {
+    if (record === undefined || record.issuerKeyId !== issuerKeyId) return { kind: 'unknown' };
+    const status = statusAt(record, now);
+    switch (status.status) {
+      case 'good':
+        return { kind: 'good' };
+      case 'revoked':
+        return { kind: 'revoked', revocationTime: wholeSeconds(new Date(status.effectiveAt)).toISOString(), reason: status.reason };
+      case 'on-hold':
+        return { kind: 'revoked', revocationTime: wholeSeconds(new Date(status.effectiveAt)).toISOString(), reason: 'certificateHold' };
+      case 'expired':
+        return { kind: 'unknown' };
+    }
+  }
+
+  private statusKey(record: CertificateStatusRow | undefined, issuerKeyId: string, now: Date): string {
+    return JSON.stringify(this.status(record, issuerKeyId, now));
+  }
+}

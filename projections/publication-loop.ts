@@ -1,0 +1,52 @@
+/**
+ * The background work of status publication, on a timer: issue the CRLs that changed or are due,
+ * keep OCSP answers signed ahead, rotate responders. Runs one pass at a time; a failed pass is
+ * logged and the next one tries again.
+ */
+import { CERTIFICATE_TYPES } from '../domain/application/events.js';
+import type { OcspResponders } from '../infrastructure/ca/ocsp-responders.js';
+import type { CrlPublisher } from './crl/crl-publisher.js';
+import type { OcspService } from './ocsp/ocsp-service.js';
+import type { RunnerLog } from './runner.js';
+
+export interface PublicationLoop {
+  /** One pass now (tests and start-up). */
+  runOnce(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ROTATION_CHECK_MS = 60 * 60 * 1000;
+
+export function startPublicationLoop(
+  deps: { crls: CrlPublisher; ocsp: OcspService; responders: OcspResponders; log?: RunnerLog },
+  intervalMs: number,
+): PublicationLoop {
+  let running: Promise<void> = Promise.resolve();
+  let lastRotationCheck = Date.now();
+  let stopped = false;
+
+  const pass = async (): Promise<void> => {
+    if (Date.now() - lastRotationCheck > ROTATION_CHECK_MS) {
+      lastRotationCheck = Date.now();
+      await deps.responders.rotate();
+    }
+    await deps.crls.publish();
+    for (const type of CERTIFICATE_TYPES) await deps.ocsp.presign(type);
+  };
+  const runOnce = (): Promise<void> => {
+    running = running.then(pass).catch((error: unknown) => deps.log?.error({ err: error }, 'status publication pass failed'));
+    return running;
+  };
+  const timer = setInterval(() => {
+    if (!stopped) void runOnce();
+  }, intervalMs);
+  timer.unref();
+  return {
+    runOnce,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
