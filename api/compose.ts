@@ -59,6 +59,7 @@ export async function composeLedger(
     clock,
     settings: { validitySeconds: config.LEDGER_OCSP_VALIDITY_SECONDS, refreshBeforeSeconds: config.LEDGER_OCSP_REFRESH_BEFORE_SECONDS },
   });
+  readModels.runner.onFolded((events) => ocsp.forget(events));
   const crls = new CrlPublisher(readModels.db, {
     store,
     ids: idSource,

@@ -26,10 +26,12 @@ export function readModelFile(dataDir: string): string {
 export function openReadModelsFor(dataDir: string, store: EventStore, log?: RunnerLog): ReadModels {
   const db = openReadModels(readModelFile(dataDir));
   const runner = new ProjectionRunner(store, db, PROJECTIONS, log === undefined ? {} : { log });
+  const certificateStatus = new CertificateStatusQueries(db);
+  runner.onFolded((events) => certificateStatus.forget(events));
   return {
     db,
     runner,
-    certificateStatus: new CertificateStatusQueries(db),
+    certificateStatus,
     close: async () => {
       await runner.stop();
       db.close();

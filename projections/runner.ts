@@ -32,6 +32,7 @@ export class ProjectionRunner {
   private readonly retryDelayMs: number;
   private readonly applied = new Map<string, bigint>();
   private waiters: Waiter[] = [];
+  private readonly foldListeners: ((events: readonly RecordedEvent[]) => void)[] = [];
   private caughtUpWaiters: (() => void)[] = [];
   private stopped = false;
   private running: Promise<void> | undefined;
@@ -55,6 +56,11 @@ export class ProjectionRunner {
   get position(): bigint {
     const positions = this.projections.map((p) => this.applied.get(p.name) ?? readCheckpoint(this.db, p.name));
     return positions.reduce((min, p) => (p < min ? p : min), positions[0] ?? 0n);
+  }
+
+  /** Called after each batch is folded and committed (caches over the read models drop what changed). */
+  onFolded(listener: (events: readonly RecordedEvent[]) => void): void {
+    this.foldListeners.push(listener);
   }
 
   start(): void {
@@ -151,6 +157,7 @@ export class ProjectionRunner {
       return true;
     })();
     if (!folded) return false;
+    for (const listener of this.foldListeners) listener(events);
     for (const projection of this.projections) this.applied.set(projection.name, readCheckpoint(this.db, projection.name));
     const position = this.position;
     for (const waiter of this.waiters.filter((w) => w.position <= position)) waiter.resolve(true);

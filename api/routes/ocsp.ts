@@ -28,7 +28,7 @@ function send(reply: FastifyReply, answer: OcspAnswer, clock: Clock, cacheable: 
   } else {
     void reply.header('cache-control', 'no-store');
   }
-  return reply.send(Buffer.from(answer.der));
+  return reply.send(answer.der);
 }
 
 export const ocspRoutes: FastifyPluginAsyncZod<{ ocsp: OcspService; clock: Clock }> = async (app, { ocsp, clock }) => {

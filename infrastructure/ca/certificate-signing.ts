@@ -1,6 +1,6 @@
 /** Turning TBSCertificate (and TBSCertList) bytes into a signed Certificate (CRL) through the Signer port. */
 import './x509-bootstrap.js';
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import type { Signer } from '../../domain/ports/signer.js';
@@ -19,6 +19,19 @@ const P256_PARAMETERS = '06082a8648ce3d030107';
  * (RFC 4055 §5), or ecdsa-with-SHA256 with none (RFC 5758 §3.2).
  */
 export function signatureAlgorithmFor(caSubjectPublicKeyInfo: Uint8Array): Uint8Array {
+  const cacheKey = Buffer.from(caSubjectPublicKeyInfo).toString('base64');
+  let found = signatureAlgorithms.get(cacheKey);
+  if (found === undefined) {
+    found = signatureAlgorithmOf(caSubjectPublicKeyInfo);
+    signatureAlgorithms.set(cacheKey, found);
+  }
+  return found;
+}
+
+/** The few signing keys' algorithms, parsed once: every OCSP answer with a nonce asks. */
+const signatureAlgorithms = new Map<string, Uint8Array>();
+
+function signatureAlgorithmOf(caSubjectPublicKeyInfo: Uint8Array): Uint8Array {
   const { algorithm } = AsnConvert.parse(caSubjectPublicKeyInfo, SubjectPublicKeyInfo);
   if (algorithm.algorithm === RSA_ENCRYPTION) {
     return new Uint8Array(AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA_ENCRYPTION, parameters: null })));
@@ -64,9 +77,22 @@ export async function signToBeSigned(
  */
 export async function checkedSignature(data: Uint8Array, keyId: string, subjectPublicKeyInfo: Uint8Array, signer: Signer, holder: string): Promise<Uint8Array> {
   const signature = await signer.sign(keyId, data);
-  const publicKey = createPublicKey({ key: Buffer.from(subjectPublicKeyInfo), format: 'der', type: 'spki' });
+  const publicKey = publicKeyOf(keyId, subjectPublicKeyInfo);
   if (!verify('sha256', data, { key: publicKey, dsaEncoding: 'der' }, signature)) {
     throw new Error(`the signature from key ${keyId} does not verify with ${holder}'s public key`);
   }
   return signature;
+}
+
+/** Imported public keys by key id (the id is the SPKI's hash, so it names exactly one key): an OCSP answer with a nonce signs on every request. */
+const publicKeys = new Map<string, KeyObject>();
+
+function publicKeyOf(keyId: string, subjectPublicKeyInfo: Uint8Array): KeyObject {
+  const cacheKey = `${keyId}/${Buffer.from(subjectPublicKeyInfo).toString('base64')}`;
+  let key = publicKeys.get(cacheKey);
+  if (key === undefined) {
+    key = createPublicKey({ key: Buffer.from(subjectPublicKeyInfo), format: 'der', type: 'spki' });
+    publicKeys.set(cacheKey, key);
+  }
+  return key;
 }

@@ -141,12 +141,49 @@ function toRecord(row: Row): CertificateStatusRow {
 }
 
 /** Queries over the certificate-status read model. */
+/** Serials whose record an event changes. */
+export function serialsChangedBy(events: readonly RecordedEvent[]): Set<string> {
+  const serials = new Set<string>();
+  for (const event of events) {
+    if (certificateStatusProjection.handles.has(event.type)) serials.add(String((event.data as { serialNumber?: unknown }).serialNumber));
+  }
+  return serials;
+}
+
+const CACHE_LIMIT = 100_000;
+
 export class CertificateStatusQueries {
-  constructor(private readonly db: Database) {}
+  /** Prepared once: the status route and OCSP ask this on every request. */
+  private readonly bySerialStatement;
+  /**
+   * Recently read records, dropped when the runner folds an event that changes them (see
+   * `forget`); a miss (undefined) is not cached, so a new certificate is seen at once.
+   */
+  private readonly cache = new Map<string, CertificateStatusRow>();
+
+  constructor(private readonly db: Database) {
+    this.bySerialStatement = db.prepare<[string], Row>('SELECT * FROM certificate_status WHERE serial_number = ?');
+  }
 
   bySerial(serialNumber: string): CertificateStatusRow | undefined {
-    const row = this.db.prepare<[string], Row>('SELECT * FROM certificate_status WHERE serial_number = ?').get(serialNumber);
-    return row === undefined ? undefined : toRecord(row);
+    const cached = this.cache.get(serialNumber);
+    if (cached !== undefined) return cached;
+    const row = this.bySerialStatement.get(serialNumber);
+    if (row === undefined) return undefined;
+    const record = toRecord(row);
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(serialNumber, record);
+    return record;
+  }
+
+  /** Drops cached records the folded events change (the runner calls this after each batch). */
+  forget(events: readonly RecordedEvent[]): void {
+    for (const serial of serialsChangedBy(events)) this.cache.delete(serial);
+  }
+
+  /** Drops everything (after a rebuild). */
+  forgetAll(): void {
+    this.cache.clear();
   }
 
   /** Certificates of one CA whose record changed after `position`, and the position they bring it to. */

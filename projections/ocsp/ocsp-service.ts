@@ -19,7 +19,8 @@ import { certIdFor, issuedBy, type CertId } from '../../infrastructure/ca/ocsp/c
 import { parseOcspRequest, type ParsedOcspRequest } from '../../infrastructure/ca/ocsp/ocsp-request.js';
 import { ocspErrorResponse, signOcspResponse, type CertStatus } from '../../infrastructure/ca/ocsp/ocsp-response.js';
 import type { OcspResponders } from '../../infrastructure/ca/ocsp-responders.js';
-import type { CertificateStatusQueries, CertificateStatusRow } from '../certificate-status/certificate-status.js';
+import type { RecordedEvent } from '../../domain/ports/event-store.js';
+import { serialsChangedBy, type CertificateStatusQueries, type CertificateStatusRow } from '../certificate-status/certificate-status.js';
 
 export interface OcspSettings {
   /** How long a response is valid (nextUpdate − thisUpdate). */
@@ -29,7 +30,7 @@ export interface OcspSettings {
 }
 
 export interface OcspAnswer {
-  readonly der: Uint8Array;
+  readonly der: Buffer;
   /** For RFC 5019 caching headers: absent on error responses and nonce answers. */
   readonly cache?: { readonly thisUpdate: Date; readonly nextUpdate: Date; readonly etag: string };
 }
@@ -55,6 +56,8 @@ interface CachedRow {
   der: Buffer;
 }
 
+const MEMORY_LIMIT = 100_000;
+
 const wholeSeconds = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000) * 1000);
 
 export class OcspService {
@@ -70,18 +73,30 @@ export class OcspService {
     },
   ) {
     db.exec(DDL);
+    this.cachedStatement = db.prepare<[string, string, string], CachedRow>(
+      'SELECT status_key, this_update, next_update, der FROM ocsp_responses WHERE certificate_type = ? AND serial_number = ? AND hash_algorithm = ?',
+    );
   }
+
+  /** Prepared once: every nonce-less request looks here. */
+  private readonly cachedStatement;
+  /**
+   * The pre-signed answers most recently served, in memory: valid until their refresh time or the
+   * next instant their status can change by itself (a scheduled revocation, expiry), and dropped
+   * as soon as the runner folds an event about their certificate (`forget`).
+   */
+  private readonly memory = new Map<string, { readonly answer: OcspAnswer; readonly validUntil: number }>();
 
   async answer(type: CertificateType, request: Uint8Array | ParsedOcspRequest): Promise<OcspAnswer> {
     const parsed = request instanceof Uint8Array ? parseOcspRequest(request) : request;
-    if (!parsed.ok) return { der: ocspErrorResponse('malformedRequest') };
+    if (!parsed.ok) return { der: Buffer.from(ocspErrorResponse('malformedRequest')) };
     const ca = await this.deps.issuingCas.current(type);
-    if (!parsed.requests.every((certId) => issuedBy(certId, ca))) return { der: ocspErrorResponse('unauthorized') };
+    if (!parsed.requests.every((certId) => issuedBy(certId, ca))) return { der: Buffer.from(ocspErrorResponse('unauthorized')) };
     const now = this.deps.clock.now();
     const [only] = parsed.requests;
     if (parsed.nonce === undefined && only !== undefined && parsed.requests.length === 1) return this.presigned(type, only, now);
     const der = await this.sign(type, parsed.requests, now, parsed.nonce);
-    return { der };
+    return { der: Buffer.from(der) };
   }
 
   /**
@@ -114,13 +129,33 @@ export class OcspService {
     return todo.size;
   }
 
+  /** Drops remembered answers about certificates the folded events change. */
+  forget(events: readonly RecordedEvent[]): void {
+    const serials = serialsChangedBy(events);
+    if (serials.size === 0) return;
+    for (const key of this.memory.keys()) if (serials.has(key.split('/')[1] as string)) this.memory.delete(key);
+  }
+
   private async presigned(type: CertificateType, certId: CertId, now: Date): Promise<OcspAnswer> {
+    const key = `${type}/${certId.serialNumber}/${certId.hashAlgorithm}`;
+    const remembered = this.memory.get(key);
+    if (remembered !== undefined && now.getTime() < remembered.validUntil) return remembered.answer;
+    const answer = await this.presignedFromTable(type, certId, now);
+    if (this.memory.size >= MEMORY_LIMIT) this.memory.clear();
+    this.memory.set(key, { answer, validUntil: this.validUntil(answer, this.deps.statuses.bySerial(certId.serialNumber), now) });
+    return answer;
+  }
+
+  /** Until the answer should be refreshed, or the certificate's status changes by the clock alone. */
+  private validUntil(answer: OcspAnswer, record: CertificateStatusRow | undefined, now: Date): number {
+    const refresh = (answer.cache?.nextUpdate.getTime() ?? now.getTime()) - this.deps.settings.refreshBeforeSeconds * 1000;
+    const turns = [record?.revocation?.effectiveAt, record?.notAfter].map((iso) => (iso === undefined ? Infinity : Date.parse(iso))).filter((t) => t > now.getTime());
+    return Math.min(refresh, ...turns);
+  }
+
+  private async presignedFromTable(type: CertificateType, certId: CertId, now: Date): Promise<OcspAnswer> {
     const ca = await this.deps.issuingCas.current(type);
-    const row = this.db
-      .prepare<[string, string, string], CachedRow>(
-        'SELECT status_key, this_update, next_update, der FROM ocsp_responses WHERE certificate_type = ? AND serial_number = ? AND hash_algorithm = ?',
-      )
-      .get(type, certId.serialNumber, certId.hashAlgorithm);
+    const row = this.cachedStatement.get(type, certId.serialNumber, certId.hashAlgorithm);
     const fresh =
       row !== undefined &&
       row.status_key === this.statusKey(this.deps.statuses.bySerial(certId.serialNumber), ca.keyId, now) &&
@@ -130,7 +165,7 @@ export class OcspService {
   }
 
   private cacheable(row: CachedRow): OcspAnswer {
-    const der = new Uint8Array(row.der);
+    const der = Buffer.from(row.der);
     return { der, cache: { thisUpdate: new Date(row.this_update), nextUpdate: new Date(row.next_update), etag: `"${createHash('sha1').update(der).digest('hex')}"` } };
   }
 

@@ -1,10 +1,11 @@
 /**
  * `npm run bench -- <suite> [options]`: prints figures beside a baseline measured in the same run.
- * Suites: store, issuance, publication (CRL generation; OCSP and status rates are not measured yet). Every suite records its figures in docs/performance.md by hand, with the machine.
+ * Suites: store, issuance, publication (CRL generation; OCSP and status queries per second). Every suite records its figures in docs/performance.md by hand, with the machine.
  */
 import { parseArgs } from 'node:util';
 import { benchCrlEncoding } from './crl-bench.js';
 import { runIssuanceBench } from './issuance-bench.js';
+import { runServingBench } from './serving-bench.js';
 import { runStoreBench } from './store-bench.js';
 
 const SUITES: Record<string, (options: Record<string, string | undefined>) => Promise<void>> = {
@@ -12,12 +13,13 @@ const SUITES: Record<string, (options: Record<string, string | undefined>) => Pr
   issuance: (o) => runIssuanceBench({ certificates: Number(o.certificates ?? 200) }),
   publication: async (o) => {
     for (const entries of (o.entries ?? '100000,1000000').split(',').map(Number)) await benchCrlEncoding(entries);
+    await runServingBench({ seconds: Number(o.seconds ?? 10) });
   },
 };
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { events: { type: 'string' }, appends: { type: 'string' }, certificates: { type: 'string' }, entries: { type: 'string' } },
+  options: { events: { type: 'string' }, appends: { type: 'string' }, certificates: { type: 'string' }, entries: { type: 'string' }, seconds: { type: 'string' } },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(SUITES);
 for (const name of names) {

@@ -89,8 +89,20 @@ function serialHexOf(integer: Uint8Array): string {
     .toUpperCase();
 }
 
+/** Per CA and hash: every OCSP request is checked against them. */
+const hashesOfIssuers = new Map<string, { nameHash: Buffer; keyHash: Buffer }>();
+
 /** issuerNameHash covers the root's subject Name DER; issuerKeyHash its subjectPublicKey BIT STRING value, unused-bits octet excluded. */
 function issuerHashes(ca: IssuingCa, hashAlgorithm: CertIdHashAlgorithm): { nameHash: Buffer; keyHash: Buffer } {
+  const cacheKey = `${ca.keyId}/${hashAlgorithm}`;
+  const cached = hashesOfIssuers.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const hashes = computeIssuerHashes(ca, hashAlgorithm);
+  hashesOfIssuers.set(cacheKey, hashes);
+  return hashes;
+}
+
+function computeIssuerHashes(ca: IssuingCa, hashAlgorithm: CertIdHashAlgorithm): { nameHash: Buffer; keyHash: Buffer } {
   const root = readIssuingRoot(ca);
   const [, subjectPublicKey] = childrenOf(readSingle(root.subjectPublicKeyInfo, TAG.sequence));
   if (subjectPublicKey?.tag !== TAG.bitString) throw new Error('the CA public key is not a SubjectPublicKeyInfo');
