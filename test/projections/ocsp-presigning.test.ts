@@ -35,6 +35,8 @@ describe('OCSP pre-signing', () => {
       clock: t.ledger.clock,
       settings: { validitySeconds: 3600, refreshBeforeSeconds: 600 },
     });
+    // As the composition root does: remembered answers are dropped when their certificate changes.
+    t.ledger.readModels.runner.onFolded((events) => ocsp.forget(events));
   });
   afterAll(() => t.close());
 
