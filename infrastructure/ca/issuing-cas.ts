@@ -8,16 +8,15 @@ import { CERTIFICATE_TYPES } from '../../domain/application/events.js';
 import { issuerStream, issuingCaEstablished, type IssuingCaEstablished } from '../../domain/issuer/events.js';
 import type { CertificateType, IssuingCa, IssuingCas, KeyAlgorithm } from '../../domain/ports/certificate-authority.js';
 import type { Clock } from '../../domain/ports/clock.js';
-import type { Actor, EventStore } from '../../domain/ports/event-store.js';
+import type { EventStore } from '../../domain/ports/event-store.js';
 import type { IdSource } from '../../domain/ports/ids.js';
 import type { KeyStore } from '../../domain/ports/signer.js';
 import { parseName, type NameAttribute } from './names.js';
 import { createRootCertificate } from './root-certificate.js';
+import { appendSystemEvent } from '../event-store/system-event.js';
 
 /** Roots outlive every certificate they issue: leaves run at most ~6 years (a renewal's 6th birthday). */
 const ROOT_VALIDITY_YEARS = 20;
-
-const SYSTEM: Actor = { id: 'jpki-ledger', role: 'system', organisation: 'issuing-ca' };
 
 export interface IssuerSettings {
   readonly keyAlgorithm: KeyAlgorithm;
@@ -68,12 +67,7 @@ async function establish(
     certificate,
     establishedAt: deps.clock.now().toISOString(),
   };
-  const correlationId = deps.ids.newId();
-  const appended = await deps.store.append(
-    issuerStream(type),
-    [{ id: deps.ids.newId(), type: 'IssuingCaEstablished', schemaVersion: 1, data, metadata: { actor: SYSTEM, correlationId, causationId: correlationId } }],
-    { expectedRevision: 'no_stream' },
-  );
+  const appended = await appendSystemEvent(deps, issuerStream(type), 'IssuingCaEstablished', data, 'no_stream');
   if (E.isRight(appended)) return data;
   const theirs = await established(deps.store, type);
   if (theirs === undefined) throw new Error(`could not establish the ${type} CA`);

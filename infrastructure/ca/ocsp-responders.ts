@@ -9,14 +9,14 @@ import { CERTIFICATE_TYPES } from '../../domain/application/events.js';
 import { ocspResponderEstablished, ocspResponderStream, type OcspResponderEstablished } from '../../domain/issuer/events.js';
 import type { CertificateType, IssuingCas } from '../../domain/ports/certificate-authority.js';
 import type { Clock } from '../../domain/ports/clock.js';
-import type { Actor, EventStore } from '../../domain/ports/event-store.js';
+import type { EventStore } from '../../domain/ports/event-store.js';
 import type { IdSource } from '../../domain/ports/ids.js';
 import type { KeyAlgorithm } from '../../domain/ports/certificate-authority.js';
 import type { KeyStore } from '../../domain/ports/signer.js';
 import type { OcspResponder } from './ocsp/ocsp-response.js';
 import { createResponderCertificate } from './ocsp/responder-certificate.js';
+import { appendSystemEvent } from '../event-store/system-event.js';
 
-const SYSTEM: Actor = { id: 'jpki-ledger', role: 'system', organisation: 'issuing-ca' };
 const DAY_MS = 86_400_000;
 
 export interface ResponderSettings {
@@ -75,12 +75,7 @@ async function establish(deps: Deps, type: CertificateType, settings: ResponderS
     certificate,
     establishedAt: deps.clock.now().toISOString(),
   };
-  const correlationId = deps.ids.newId();
-  const appended = await deps.store.append(
-    ocspResponderStream(type),
-    [{ id: deps.ids.newId(), type: 'OcspResponderEstablished', schemaVersion: 1, data, metadata: { actor: SYSTEM, correlationId, causationId: correlationId } }],
-    { expectedRevision: expected },
-  );
+  const appended = await appendSystemEvent(deps, ocspResponderStream(type), 'OcspResponderEstablished', data, expected);
   // Another process rotated at the same moment: use theirs.
   return E.isRight(appended) ? data : (await latest(deps.store, type))?.data;
 }

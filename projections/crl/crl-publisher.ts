@@ -19,13 +19,14 @@ import { CERTIFICATE_TYPES } from '../../domain/application/events.js';
 import { publicationUrls } from '../../domain/issuance/leaf-request.js';
 import type { CertificateType, IssuingCa, IssuingCas } from '../../domain/ports/certificate-authority.js';
 import type { Clock } from '../../domain/ports/clock.js';
-import type { Actor, EventStore } from '../../domain/ports/event-store.js';
+import type { EventStore } from '../../domain/ports/event-store.js';
 import type { IdSource } from '../../domain/ports/ids.js';
 import type { Signer } from '../../domain/ports/signer.js';
 import { deltaListings, listingsAt, type CrlListing } from '../../domain/publication/crl-content.js';
 import { crlPublished, crlStream, type CrlPublished } from '../../domain/publication/events.js';
 import { prepareCrl, signCrl, type CrlEntry } from '../../infrastructure/ca/crl/certificate-list.js';
 import type { CertificateStatusQueries } from '../certificate-status/certificate-status.js';
+import { appendSystemEvent } from '../../infrastructure/event-store/system-event.js';
 
 export interface CrlSettings {
   readonly nextUpdateSeconds: number;
@@ -43,8 +44,6 @@ export interface CrlDocument {
   readonly sha256: string;
   readonly path: string;
 }
-
-const SYSTEM: Actor = { id: 'jpki-ledger', role: 'system', organisation: 'issuing-ca' };
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS crl_documents (
@@ -211,12 +210,7 @@ export class CrlPublisher {
       sha256: built.sha256,
       tbsSha256: built.tbsSha256,
     };
-    const correlationId = this.deps.ids.newId();
-    const appended = await this.deps.store.append(
-      stream,
-      [{ id: this.deps.ids.newId(), type: 'CrlPublished', schemaVersion: 1, data, metadata: { actor: SYSTEM, correlationId, causationId: correlationId } }],
-      { expectedRevision: revision },
-    );
+    const appended = await appendSystemEvent(this.deps, stream, 'CrlPublished', data, revision);
     // Another process numbered this scope first: its CRL stands; ours is not published.
     if (E.isLeft(appended)) return 0;
     this.store(type, partition, crlNumber, thisUpdate, nextUpdate, built.sha256, built.der);
