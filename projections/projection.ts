@@ -8,6 +8,8 @@ import type { RecordedEvent } from '../domain/ports/event-store.js';
 
 export interface Projection {
   readonly name: string;
+  /** Bumped whenever its tables change shape or meaning: a read model of another version is rebuilt from the log. */
+  readonly version: number;
   /** Event types it folds; others are skipped without touching its tables. */
   readonly handles: ReadonlySet<string>;
   /** Creates its tables and indexes if they do not exist. */

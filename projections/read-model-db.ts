@@ -14,7 +14,7 @@ export function openReadModels(file: string): Database.Database {
   // costs a re-fold, never a wrong answer (the checkpoint moves with the data).
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position TEXT NOT NULL)');
+  db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0)');
   return db;
 }
 
@@ -27,5 +27,17 @@ export function writeCheckpoint(db: Database.Database, projection: string, posit
   db.prepare('INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position').run(
     projection,
     position.toString(),
+  );
+}
+
+export function readVersion(db: Database.Database, projection: string): number | undefined {
+  return db.prepare<[string], { version: number }>('SELECT version FROM checkpoints WHERE projection = ?').get(projection)?.version;
+}
+
+export function writeVersion(db: Database.Database, projection: string, version: number): void {
+  db.prepare('INSERT INTO checkpoints (projection, position, version) VALUES (?, ?, ?) ON CONFLICT (projection) DO UPDATE SET version = excluded.version').run(
+    projection,
+    '0',
+    version,
   );
 }

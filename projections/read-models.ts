@@ -8,14 +8,16 @@ import type { EventStore } from '../domain/ports/event-store.js';
 import { CertificateStatusQueries, certificateStatusProjection } from './certificate-status/certificate-status.js';
 import type { Projection } from './projection.js';
 import { openReadModels, READ_MODEL_FILE } from './read-model-db.js';
+import { RegistryNoticeQueries, registryNoticesProjection } from './registry/registry-notices.js';
 import { ProjectionRunner, type RunnerLog } from './runner.js';
 
-export const PROJECTIONS: readonly Projection[] = [certificateStatusProjection];
+export const PROJECTIONS: readonly Projection[] = [certificateStatusProjection, registryNoticesProjection];
 
 export interface ReadModels {
   readonly db: Database.Database;
   readonly runner: ProjectionRunner;
   readonly certificateStatus: CertificateStatusQueries;
+  readonly registryNotices: RegistryNoticeQueries;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export function openReadModelsFor(dataDir: string, store: EventStore, log?: Runn
     db,
     runner,
     certificateStatus,
+    registryNotices: new RegistryNoticeQueries(db),
     close: async () => {
       await runner.stop();
       db.close();

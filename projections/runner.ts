@@ -11,7 +11,7 @@
 import type { Database } from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
 import type { Projection } from './projection.js';
-import { readCheckpoint, writeCheckpoint } from './read-model-db.js';
+import { readCheckpoint, readVersion, writeCheckpoint, writeVersion } from './read-model-db.js';
 
 export interface RunnerLog {
   error(details: object, message: string): void;
@@ -46,8 +46,16 @@ export class ProjectionRunner {
   ) {
     this.batchSize = options.batchSize ?? 1000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
+    // A read model built by another version of its projection is folded again from the start.
     const init = db.transaction(() => {
-      for (const projection of projections) projection.init(db);
+      for (const projection of projections) {
+        if (readVersion(db, projection.name) !== projection.version) {
+          projection.reset(db);
+          writeCheckpoint(db, projection.name, 0n);
+          writeVersion(db, projection.name, projection.version);
+        }
+        projection.init(db);
+      }
     });
     init();
   }

@@ -7,12 +7,16 @@ import type { Database } from 'better-sqlite3';
 import type { CertificateIssuedData, CertificateRevokedData } from '../../domain/certificate/events.js';
 import type { StatusRecord } from '../../domain/certificate/status.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
+import type { IssuanceRegister, RegisteredCertificate } from '../../domain/ports/registers.js';
+import { prepared } from '../prepared.js';
 import type { Projection } from '../projection.js';
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS certificate_status (
   serial_number   TEXT PRIMARY KEY,
   type            TEXT NOT NULL,
+  application_id  TEXT NOT NULL,
+  issued_position INTEGER NOT NULL,
   holder_ref      TEXT NOT NULL,
   municipality    TEXT NOT NULL,
   issuer_key_id   TEXT NOT NULL,
@@ -34,60 +38,41 @@ CREATE INDEX IF NOT EXISTS certificate_status_listed ON certificate_status (issu
 
 export const CERTIFICATE_STATUS = 'certificate-status';
 
-/** Prepared once per database: a catch-up folds hundreds of thousands of events. */
-const prepared = new WeakMap<Database, ReturnType<typeof prepare>>();
-
-function prepare(db: Database) {
-  return {
-    issued: db.prepare(
-      `INSERT INTO certificate_status (serial_number, type, holder_ref, municipality, issuer_key_id, not_before, not_after, position)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (serial_number) DO NOTHING`,
-    ),
-    delivered: db.prepare('UPDATE certificate_status SET delivered_at = ?, position = ? WHERE serial_number = ?'),
-    held: db.prepare('UPDATE certificate_status SET hold_placed_at = ?, position = ? WHERE serial_number = ?'),
-    revoked: db.prepare('UPDATE certificate_status SET reason = ?, revoked_at = ?, effective_at = ?, invalidity_date = ?, position = ? WHERE serial_number = ?'),
-  };
-}
-
-function statements(db: Database): ReturnType<typeof prepare> {
-  let found = prepared.get(db);
-  if (found === undefined) {
-    found = prepare(db);
-    prepared.set(db, found);
-  }
-  return found;
-}
+const SQL = {
+  issued: `INSERT INTO certificate_status (serial_number, type, application_id, issued_position, holder_ref, municipality, issuer_key_id, not_before, not_after, position)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (serial_number) DO NOTHING`,
+  delivered: 'UPDATE certificate_status SET delivered_at = ?, position = ? WHERE serial_number = ?',
+  held: 'UPDATE certificate_status SET hold_placed_at = ?, position = ? WHERE serial_number = ?',
+  revoked: 'UPDATE certificate_status SET reason = ?, revoked_at = ?, effective_at = ?, invalidity_date = ?, position = ? WHERE serial_number = ?',
+};
 
 export const certificateStatusProjection: Projection = {
   name: CERTIFICATE_STATUS,
+  version: 2,
   handles: new Set(['CertificateIssued', 'CertificateDelivered', 'CertificateHoldPlaced', 'CertificateRevoked']),
   init: (db) => db.exec(DDL),
-  reset: (db) => {
-    prepared.delete(db);
-    db.exec('DROP TABLE IF EXISTS certificate_status');
-  },
+  reset: (db) => db.exec('DROP TABLE IF EXISTS certificate_status'),
   apply(db: Database, event: RecordedEvent) {
     const position = event.position;
-    const s = statements(db);
     switch (event.type) {
       case 'CertificateIssued': {
         const d = event.data as unknown as CertificateIssuedData;
-        s.issued.run(d.serialNumber, d.certificateType, d.holderRef, d.municipalityCode, d.issuerKeyId, d.notBefore, d.notAfter, position);
+        prepared(db, SQL.issued).run(d.serialNumber, d.certificateType, d.applicationId, position, d.holderRef, d.municipalityCode, d.issuerKeyId, d.notBefore, d.notAfter, position);
         return;
       }
       case 'CertificateDelivered': {
         const d = event.data as { serialNumber: string; deliveredAt: string };
-        s.delivered.run(d.deliveredAt, position, d.serialNumber);
+        prepared(db, SQL.delivered).run(d.deliveredAt, position, d.serialNumber);
         return;
       }
       case 'CertificateHoldPlaced': {
         const d = event.data as { serialNumber: string; placedAt: string };
-        s.held.run(d.placedAt, position, d.serialNumber);
+        prepared(db, SQL.held).run(d.placedAt, position, d.serialNumber);
         return;
       }
       case 'CertificateRevoked': {
         const d = event.data as unknown as CertificateRevokedData;
-        s.revoked.run(d.reason, d.revokedAt, d.effectiveAt, d.invalidityDate ?? null, position, d.serialNumber);
+        prepared(db, SQL.revoked).run(d.reason, d.revokedAt, d.effectiveAt, d.invalidityDate ?? null, position, d.serialNumber);
         return;
       }
     }
@@ -97,6 +82,8 @@ export const certificateStatusProjection: Projection = {
 interface Row {
   serial_number: string;
   type: 'signing' | 'user-authentication';
+  application_id: string;
+  issued_position: number;
   holder_ref: string;
   municipality: string;
   issuer_key_id: string;
@@ -152,7 +139,7 @@ export function serialsChangedBy(events: readonly RecordedEvent[]): Set<string> 
 
 const CACHE_LIMIT = 100_000;
 
-export class CertificateStatusQueries {
+export class CertificateStatusQueries implements IssuanceRegister {
   /** Prepared once: the status route and OCSP ask this on every request. */
   private readonly bySerialStatement;
   /**
@@ -161,8 +148,13 @@ export class CertificateStatusQueries {
    */
   private readonly cache = new Map<string, CertificateStatusRow>();
 
+  private readonly issuedBeforeStatement;
+
   constructor(private readonly db: Database) {
     this.bySerialStatement = db.prepare<[string], Row>('SELECT * FROM certificate_status WHERE serial_number = ?');
+    this.issuedBeforeStatement = db.prepare<[string, bigint], Row>(
+      'SELECT * FROM certificate_status WHERE holder_ref = ? AND issued_position < ? ORDER BY serial_number',
+    );
   }
 
   bySerial(serialNumber: string): CertificateStatusRow | undefined {
@@ -240,5 +232,15 @@ export class CertificateStatusQueries {
   /** The issuance register: a holder's certificates, newest first. */
   byHolder(holderRef: string): CertificateStatusRow[] {
     return this.db.prepare<[string], Row>('SELECT * FROM certificate_status WHERE holder_ref = ? ORDER BY not_before DESC, serial_number').all(holderRef).map(toRecord);
+  }
+
+  /** The issuance register as registry matching reads it: the holder's certificates recorded before a position. */
+  certificatesOf(holderRef: string, issuedBefore: bigint): RegisteredCertificate[] {
+    return this.issuedBeforeStatement.all(holderRef, issuedBefore).map((row) => ({
+      serialNumber: row.serial_number,
+      certificateType: row.type,
+      notAfter: row.not_after,
+      applicationId: row.application_id,
+    }));
   }
 }

@@ -16,6 +16,7 @@ import { tempDir } from '../support/temp-dir.js';
 /** A second, tiny read model: how many events of each type it has folded. */
 const typeCounts: Projection = {
   name: 'type-counts',
+  version: 1,
   handles: new Set(['CertificateIssued', 'CertificateRevoked', 'TestEventHappened']),
   init: (db) => db.exec('CREATE TABLE IF NOT EXISTS type_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL)'),
   reset: (db) => db.exec('DROP TABLE IF EXISTS type_counts'),
@@ -78,6 +79,15 @@ describe('the projection runner', () => {
 
     expect(counts(db)).toEqual({ ...before, TestEventHappened: 1 });
     expect(statusRows(db)).toBe(1000);
+  });
+
+  it('folds a read model of another version again from the start', async () => {
+    await runner.catchUp();
+    const bumped = { ...typeCounts, version: 2 };
+    const upgraded = new ProjectionRunner(store, db, [certificateStatusProjection, bumped]);
+    expect(counts(db)).toEqual({});
+    await upgraded.catchUp();
+    expect(counts(db)).toEqual({ CertificateIssued: 1000, CertificateRevoked: 666 });
   });
 
   it('folds nothing twice when started again from its checkpoints', async () => {
