@@ -17,6 +17,7 @@ import { certificateRoutes } from './routes/certificates.js';
 import { crlRoutes } from './routes/crl.js';
 import { healthRoutes } from './routes/health.js';
 import { ocspRoutes } from './routes/ocsp.js';
+import { registryChangeRoutes } from './routes/registry-changes.js';
 
 export interface AppDependencies {
   readonly ledger: LedgerDeps;
@@ -69,5 +70,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(certificateRoutes, { deps: deps.ledger });
   await app.register(ocspRoutes, { ocsp: deps.ledger.ocsp, clock: deps.ledger.clock });
   await app.register(crlRoutes, { crls: deps.ledger.crls, clock: deps.ledger.clock });
+  await app.register(registryChangeRoutes, { deps: deps.ledger });
   return app;
 }

@@ -16,6 +16,7 @@ import type { Config } from '../infrastructure/config/config.js';
 import { hmacHolderRefs, idSource } from '../infrastructure/ids/id-source.js';
 import { CrlPublisher } from '../projections/crl/crl-publisher.js';
 import { OcspService } from '../projections/ocsp/ocsp-service.js';
+import { RegistryReactor } from '../projections/registry/registry-reactor.js';
 import { openReadModelsFor } from '../projections/read-models.js';
 import type { RunnerLog } from '../projections/runner.js';
 import type { LedgerDeps } from './ledger-deps.js';
@@ -75,6 +76,13 @@ export async function composeLedger(
       refreshBeforeSeconds: config.LEDGER_CRL_REFRESH_BEFORE_SECONDS,
     },
   });
+  const registryReactor = new RegistryReactor(
+    readModels.db,
+    store,
+    readModels.runner,
+    { store, ids: idSource, clock, register: readModels.certificateStatus, notices: readModels.registryNotices },
+    log,
+  );
   return {
     store,
     clock,
@@ -96,5 +104,6 @@ export async function composeLedger(
     responders,
     ocsp,
     crls,
+    registryReactor,
   };
 }

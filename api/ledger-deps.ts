@@ -9,6 +9,7 @@ import type { OcspResponders } from '../infrastructure/ca/ocsp-responders.js';
 import type { CrlPublisher } from '../projections/crl/crl-publisher.js';
 import type { OcspService } from '../projections/ocsp/ocsp-service.js';
 import type { ReadModels } from '../projections/read-models.js';
+import type { RegistryReactor } from '../projections/registry/registry-reactor.js';
 
 export interface LedgerDeps {
   readonly store: EventStore;
@@ -23,4 +24,5 @@ export interface LedgerDeps {
   readonly responders: OcspResponders;
   readonly ocsp: OcspService;
   readonly crls: CrlPublisher;
+  readonly registryReactor: RegistryReactor;
 }

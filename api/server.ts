@@ -49,7 +49,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     // Relying parties find CRLs from the first request on.
     await ledger.readModels.runner.waitFor(await store.headPosition(), 30_000);
     await publication.runOnce();
+    ledger.registryReactor.start();
     app.addHook('onClose', async () => {
+      await ledger.registryReactor.stop();
       await publication.stop();
       await ledger.readModels.close();
       await store.close();

@@ -20,7 +20,7 @@ export const personalInformationAccessed = z.object({
     items: z.array(z.enum(PERSONAL_ITEMS)).min(1),
     holderRef: z.string().regex(/^[0-9a-f]{64}$/),
     municipalityCode: z.string().regex(/^\d{6}$/),
-    subject: z.object({ kind: z.enum(['application', 'certificate']), id: z.string().min(1) }),
+    subject: z.object({ kind: z.enum(['application', 'certificate', 'registry-change']), id: z.string().min(1) }),
     recipient: z.string().min(1),
     accessedAt: z.iso.datetime({ offset: true }),
   }),

@@ -25,7 +25,7 @@ export interface Disclosure {
   readonly items: readonly PersonalItem[];
   readonly holderRef: string;
   readonly municipalityCode: string;
-  readonly subject: { readonly kind: 'application' | 'certificate'; readonly id: string };
+  readonly subject: { readonly kind: 'application' | 'certificate' | 'registry-change'; readonly id: string };
 }
 
 export async function recordDisclosure(

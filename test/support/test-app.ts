@@ -52,6 +52,7 @@ export async function testApp(
   const config = loadConfig({ LEDGER_DATA_DIR: dir.path, LEDGER_HOLDER_REF_KEY: 'test-holder-ref-key-of-at-least-32-chars', ...options.env });
   const ledger = await composeLedger(config, store, clock);
   ledger.readModels.runner.start();
+  ledger.registryReactor.start();
   const app = await buildApp({ ledger, auth: { secret: TEST_SECRET, issuer: TEST_ISSUER } });
   try {
     options.extend?.(app);
@@ -68,6 +69,7 @@ export async function testApp(
     dataDir: dir.path,
     close: async () => {
       await app.close();
+      await ledger.registryReactor.stop();
       await ledger.readModels.close();
       await store.close();
       dir.remove();
