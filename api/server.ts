@@ -12,6 +12,7 @@ import { openEventStore } from '../infrastructure/event-store/open-event-store.j
 import { buildApp } from './app.js';
 import { startPublicationLoop } from '../projections/publication-loop.js';
 import { composeLedger } from './compose.js';
+import type { LedgerDeps } from './ledger-deps.js';
 
 /** How often CRLs due are issued and OCSP answers signed ahead for what changed (and responders checked for rotation). */
 const PUBLICATION_INTERVAL_MS = 1000;
@@ -19,6 +20,8 @@ const PUBLICATION_INTERVAL_MS = 1000;
 export interface RunningServer {
   readonly app: FastifyInstance;
   readonly store: EventStore;
+  /** The services and background processes (tests and benchmarks wait on them). */
+  readonly ledger: LedgerDeps;
   /** e.g. http://127.0.0.1:3000 */
   readonly url: string;
   close(): Promise<void>;
@@ -58,7 +61,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     });
     await options.beforeListen?.(app);
     const url = await app.listen({ host: config.HOST, port: config.PORT });
-    return { app, store, url, close: () => app.close() };
+    return { app, store, ledger, url, close: () => app.close() };
   } catch (error) {
     await store.close();
     throw error;

@@ -29,8 +29,10 @@ function event(type: string, data: object): NewEvent {
   return { id, type, schemaVersion: 1, data: data as NewEvent['data'], metadata: { actor, correlationId: id, causationId: id } };
 }
 
-/** `count` holders, each with a signing and a user-authentication certificate. */
-export async function seedLedger(file: string, count: number, firstCode = 30000000000): Promise<SeededHolder[]> {
+/** `count` holders, each with a signing and (unless `signingOnly`) a user-authentication certificate. */
+export async function seedLedger(file: string, count: number, options: { firstCode?: number; signingOnly?: boolean } = {}): Promise<SeededHolder[]> {
+  const firstCode = options.firstCode ?? 30000000000;
+  const types = options.signingOnly === true ? (['signing'] as const) : (['signing', 'user-authentication'] as const);
   const store = new SqliteEventStore({ file, clock: systemClock, synchronous: 'NORMAL' });
   const holderRefs = hmacHolderRefs(SEED_HOLDER_REF_KEY);
   const holders: SeededHolder[] = [];
@@ -41,7 +43,7 @@ export async function seedLedger(file: string, count: number, firstCode = 300000
       const holderRef = holderRefs.of(residentRecordCode);
       const person = { name: `山田 太郎${i % 10}`, dateOfBirth: '1980-06-15', sex: (i % 2 === 0 ? 'male' : 'female') as 'male' | 'female', address: `東京都千代田区千代田${i}` };
       const serials = [0, 1].map((n) => (0x4000000000000000n + BigInt(i * 2 + n)).toString(16).toUpperCase());
-      for (const [n, certificateType] of (['signing', 'user-authentication'] as const).entries()) {
+      for (const [n, certificateType] of types.entries()) {
         const applicationId = randomUUID();
         const serialNumber = serials[n] as string;
         await store.append(
