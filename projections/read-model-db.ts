@@ -4,6 +4,7 @@
  * decimal text: EventStoreDB positions are unsigned 64-bit.
  */
 import Database from 'better-sqlite3';
+import { prepared } from './prepared.js';
 
 export const READ_MODEL_FILE = 'read-models.sqlite';
 
@@ -19,12 +20,12 @@ export function openReadModels(file: string): Database.Database {
 }
 
 export function readCheckpoint(db: Database.Database, projection: string): bigint {
-  const row = db.prepare<[string], { position: string }>('SELECT position FROM checkpoints WHERE projection = ?').get(projection);
+  const row = prepared(db, 'SELECT position FROM checkpoints WHERE projection = ?').get(projection) as { position: string } | undefined;
   return row === undefined ? 0n : BigInt(row.position);
 }
 
 export function writeCheckpoint(db: Database.Database, projection: string, position: bigint): void {
-  db.prepare('INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position').run(
+  prepared(db, 'INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position').run(
     projection,
     position.toString(),
   );

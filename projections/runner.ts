@@ -128,23 +128,36 @@ export class ProjectionRunner {
     this.closeSubscription = () => subscription.close();
     let buffer: RecordedEvent[] = [];
     let caughtUp = false;
+    let reset = false;
+    // Live, the events that arrive in one turn of the event loop are folded together, in one
+    // transaction, at the end of that turn: a burst of appends costs one commit, not one each.
+    let scheduled: NodeJS.Immediate | undefined;
+    const flush = (): void => {
+      scheduled = undefined;
+      if (buffer.length === 0 || reset) return;
+      const batch = buffer;
+      buffer = [];
+      if (!this.fold(batch)) {
+        reset = true;
+        void subscription.close();
+      }
+    };
     try {
       for await (const message of subscription) {
-        if (this.stopped) return;
+        if (this.stopped || reset) return;
         if (message.kind === 'caught-up') {
-          if (!this.fold(buffer)) return;
-          buffer = [];
+          flush();
+          if (reset) return;
           caughtUp = true;
           for (const resolve of this.caughtUpWaiters.splice(0)) resolve();
           continue;
         }
         buffer.push(message.event);
-        if (caughtUp || buffer.length >= this.batchSize) {
-          if (!this.fold(buffer)) return;
-          buffer = [];
-        }
+        if (buffer.length >= this.batchSize) flush();
+        else if (caughtUp) scheduled ??= setImmediate(flush);
       }
     } finally {
+      if (scheduled !== undefined) clearImmediate(scheduled);
       await subscription.close();
     }
   }
@@ -153,20 +166,22 @@ export class ProjectionRunner {
   private fold(events: readonly RecordedEvent[]): boolean {
     const last = events[events.length - 1];
     if (last === undefined) return true;
-    const folded = this.db.transaction(() => {
+    const folded = this.db.transaction((): Map<string, bigint> | undefined => {
+      const reached = new Map<string, bigint>();
       for (const projection of this.projections) {
         const stored = readCheckpoint(this.db, projection.name);
-        if (stored < (this.applied.get(projection.name) ?? 0n)) return false;
+        if (stored < (this.applied.get(projection.name) ?? 0n)) return undefined;
         for (const event of events) {
           if (event.position > stored && projection.handles.has(event.type)) projection.apply(this.db, event);
         }
         if (last.position > stored) writeCheckpoint(this.db, projection.name, last.position);
+        reached.set(projection.name, last.position > stored ? last.position : stored);
       }
-      return true;
+      return reached;
     })();
-    if (!folded) return false;
+    if (folded === undefined) return false;
     for (const listener of this.foldListeners) listener(events);
-    for (const projection of this.projections) this.applied.set(projection.name, readCheckpoint(this.db, projection.name));
+    for (const [name, position] of folded) this.applied.set(name, position);
     const position = this.position;
     for (const waiter of this.waiters.filter((w) => w.position <= position)) waiter.resolve(true);
     return true;

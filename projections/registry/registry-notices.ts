@@ -71,10 +71,11 @@ export class RegistryNoticeQueries implements NoticeIndex {
   constructor(private readonly db: Database) {}
 
   noticesOf(holderRef: string, receivedBefore: bigint): string[] {
-    return this.db
-      .prepare<[string, bigint], { notice_id: string }>('SELECT notice_id FROM registry_notices WHERE holder_ref = ? AND received_position < ? ORDER BY received_position')
-      .all(holderRef, receivedBefore)
-      .map((r) => r.notice_id);
+    const rows = prepared(this.db, 'SELECT notice_id FROM registry_notices WHERE holder_ref = ? AND received_position < ? ORDER BY received_position').all(
+      holderRef,
+      receivedBefore,
+    ) as { notice_id: string }[];
+    return rows.map((r) => r.notice_id);
   }
 
   /** The operator's queue: notices with a discrepancy to look at, oldest first. */

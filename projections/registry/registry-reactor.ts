@@ -9,6 +9,7 @@
 import type { Database } from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
 import { checkIssuedCertificate, processNotice, type ReactorDeps } from '../../domain/registry/services.js';
+import { prepared } from '../prepared.js';
 import type { ProjectionRunner, RunnerLog } from '../runner.js';
 
 const NAME = 'registry-reactor';
@@ -34,7 +35,7 @@ export class RegistryReactor {
   private unsaved = 0;
 
   get position(): bigint {
-    const row = this.db.prepare<[string], { position: string }>('SELECT position FROM reactor_checkpoints WHERE reactor = ?').get(NAME);
+    const row = prepared(this.db, 'SELECT position FROM reactor_checkpoints WHERE reactor = ?').get(NAME) as { position: string } | undefined;
     const stored = BigInt(row?.position ?? '0');
     return stored > this.handled ? stored : this.handled;
   }
@@ -107,9 +108,10 @@ export class RegistryReactor {
     this.handled = event.position;
     this.unsaved += 1;
     if (acts || this.unsaved >= 500) {
-      this.db
-        .prepare('INSERT INTO reactor_checkpoints (reactor, position) VALUES (?, ?) ON CONFLICT (reactor) DO UPDATE SET position = excluded.position')
-        .run(NAME, event.position.toString());
+      prepared(this.db, 'INSERT INTO reactor_checkpoints (reactor, position) VALUES (?, ?) ON CONFLICT (reactor) DO UPDATE SET position = excluded.position').run(
+        NAME,
+        event.position.toString(),
+      );
       this.unsaved = 0;
     }
     for (const waiter of this.waiters.filter((w) => w.position <= event.position)) waiter.resolve(true);
