@@ -12,6 +12,7 @@ import { requestLogSerializers } from './logging.js';
 import { handleError, handleNotFound } from './problems/error-handler.js';
 import { problem, sendProblem } from './problems/problem.js';
 import { applicationRoutes } from './routes/applications.js';
+import { auditRoutes } from './routes/audit.js';
 import { caRoutes } from './routes/ca.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { crlRoutes } from './routes/crl.js';
@@ -71,5 +72,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(ocspRoutes, { ocsp: deps.ledger.ocsp, clock: deps.ledger.clock });
   await app.register(crlRoutes, { crls: deps.ledger.crls, clock: deps.ledger.clock });
   await app.register(registryChangeRoutes, { deps: deps.ledger });
+  await app.register(auditRoutes, { deps: deps.ledger });
   return app;
 }

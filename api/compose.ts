@@ -8,6 +8,7 @@ import { DEFAULT_PURPOSES } from '../domain/access/purposes.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import { HOLDER_REF_KEY_FILE, loadOrCreateSecret } from '../infrastructure/auth/secrets.js';
+import { establishLogSealer } from '../infrastructure/audit/log-sealer.js';
 import { FileKeyStore } from '../infrastructure/ca/file-key-store.js';
 import { defaultIssuerNames, establishIssuingCas } from '../infrastructure/ca/issuing-cas.js';
 import { establishOcspResponders } from '../infrastructure/ca/ocsp-responders.js';
@@ -83,6 +84,7 @@ export async function composeLedger(
     { store, ids: idSource, clock, register: readModels.certificateStatus, notices: readModels.registryNotices },
     log,
   );
+  const logSealer = await establishLogSealer({ store, keyStore, clock, ids: idSource, tree: readModels.merkleLog }, config.LEDGER_CA_KEY_ALGORITHM);
   return {
     store,
     clock,
@@ -105,5 +107,6 @@ export async function composeLedger(
     ocsp,
     crls,
     registryReactor,
+    logSealer,
   };
 }

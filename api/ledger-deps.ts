@@ -5,6 +5,7 @@ import type { CertificateAuthority, IssuingCas } from '../domain/ports/certifica
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import type { HolderRefs, IdSource } from '../domain/ports/ids.js';
+import type { LogSealer } from '../infrastructure/audit/log-sealer.js';
 import type { OcspResponders } from '../infrastructure/ca/ocsp-responders.js';
 import type { CrlPublisher } from '../projections/crl/crl-publisher.js';
 import type { OcspService } from '../projections/ocsp/ocsp-service.js';
@@ -25,4 +26,5 @@ export interface LedgerDeps {
   readonly ocsp: OcspService;
   readonly crls: CrlPublisher;
   readonly registryReactor: RegistryReactor;
+  readonly logSealer: LogSealer;
 }

@@ -48,7 +48,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     });
     sink.app = app;
     ledger.readModels.runner.start();
-    const publication = startPublicationLoop({ crls: ledger.crls, ocsp: ledger.ocsp, responders: ledger.responders, log: sink.app.log }, PUBLICATION_INTERVAL_MS);
+    const publication = startPublicationLoop(
+      {
+        crls: ledger.crls,
+        ocsp: ledger.ocsp,
+        responders: ledger.responders,
+        sealer: { seal: ledger.logSealer.seal, everyMs: config.LEDGER_SEAL_INTERVAL_SECONDS * 1000 },
+        log: sink.app.log,
+      },
+      PUBLICATION_INTERVAL_MS,
+    );
     // Relying parties find CRLs from the first request on.
     await ledger.readModels.runner.waitFor(await store.headPosition(), 30_000);
     await publication.runOnce();

@@ -10,12 +10,16 @@ export interface Projection {
   readonly name: string;
   /** Bumped whenever its tables change shape or meaning: a read model of another version is rebuilt from the log. */
   readonly version: number;
-  /** Event types it folds; others are skipped without touching its tables. */
-  readonly handles: ReadonlySet<string>;
+  /** Event types it folds (`all` for every event); others are skipped without touching its tables. */
+  readonly handles: ReadonlySet<string> | 'all';
   /** Creates its tables and indexes if they do not exist. */
   init(db: Database): void;
   /** Folds one event (inside the runner's transaction). */
   apply(db: Database, event: RecordedEvent): void;
   /** Drops what it built, for a rebuild from the start of the log. */
   reset(db: Database): void;
+}
+
+export function folds(projection: Projection, type: string): boolean {
+  return projection.handles === 'all' || projection.handles.has(type);
 }

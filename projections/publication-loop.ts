@@ -1,9 +1,10 @@
 /**
- * The background work of status publication, on a timer: issue the CRLs that changed or are due,
- * keep OCSP answers signed ahead, rotate responders. Runs one pass at a time; a failed pass is
+ * The background work of publication, on a timer: issue the CRLs that changed or are due, keep
+ * OCSP answers signed ahead, rotate responders, and seal a checkpoint of the log when one is due. Runs one pass at a time; a failed pass is
  * logged and the next one tries again.
  */
 import { CERTIFICATE_TYPES } from '../domain/application/events.js';
+import type { LogSealer } from '../infrastructure/audit/log-sealer.js';
 import type { OcspResponders } from '../infrastructure/ca/ocsp-responders.js';
 import type { CrlPublisher } from './crl/crl-publisher.js';
 import type { OcspService } from './ocsp/ocsp-service.js';
@@ -18,11 +19,12 @@ export interface PublicationLoop {
 const ROTATION_CHECK_MS = 60 * 60 * 1000;
 
 export function startPublicationLoop(
-  deps: { crls: CrlPublisher; ocsp: OcspService; responders: OcspResponders; log?: RunnerLog },
+  deps: { crls: CrlPublisher; ocsp: OcspService; responders: OcspResponders; sealer?: { readonly seal: LogSealer['seal']; readonly everyMs: number }; log?: RunnerLog },
   intervalMs: number,
 ): PublicationLoop {
   let running: Promise<void> = Promise.resolve();
   let lastRotationCheck = Date.now();
+  let lastSeal = Date.now();
   let stopped = false;
 
   const pass = async (): Promise<void> => {
@@ -32,6 +34,10 @@ export function startPublicationLoop(
     }
     await deps.crls.publish();
     for (const type of CERTIFICATE_TYPES) await deps.ocsp.presign(type);
+    if (deps.sealer !== undefined && Date.now() - lastSeal >= deps.sealer.everyMs) {
+      lastSeal = Date.now();
+      await deps.sealer.seal();
+    }
   };
   const runOnce = (): Promise<void> => {
     running = running.then(pass).catch((error: unknown) => deps.log?.error({ err: error }, 'status publication pass failed'));

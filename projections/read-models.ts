@@ -5,19 +5,21 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { EventStore } from '../domain/ports/event-store.js';
+import { MerkleLog, merkleLogProjection } from './audit/merkle-log.js';
 import { CertificateStatusQueries, certificateStatusProjection } from './certificate-status/certificate-status.js';
 import type { Projection } from './projection.js';
 import { openReadModels, READ_MODEL_FILE } from './read-model-db.js';
 import { RegistryNoticeQueries, registryNoticesProjection } from './registry/registry-notices.js';
 import { ProjectionRunner, type RunnerLog } from './runner.js';
 
-export const PROJECTIONS: readonly Projection[] = [certificateStatusProjection, registryNoticesProjection];
+export const PROJECTIONS: readonly Projection[] = [certificateStatusProjection, registryNoticesProjection, merkleLogProjection];
 
 export interface ReadModels {
   readonly db: Database.Database;
   readonly runner: ProjectionRunner;
   readonly certificateStatus: CertificateStatusQueries;
   readonly registryNotices: RegistryNoticeQueries;
+  readonly merkleLog: MerkleLog;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export function openReadModelsFor(dataDir: string, store: EventStore, log?: Runn
     runner,
     certificateStatus,
     registryNotices: new RegistryNoticeQueries(db),
+    merkleLog: new MerkleLog(db),
     close: async () => {
       await runner.stop();
       db.close();

@@ -10,7 +10,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
-import type { Projection } from './projection.js';
+import { folds, type Projection } from './projection.js';
 import { readCheckpoint, readVersion, writeCheckpoint, writeVersion } from './read-model-db.js';
 
 export interface RunnerLog {
@@ -172,7 +172,7 @@ export class ProjectionRunner {
         const stored = readCheckpoint(this.db, projection.name);
         if (stored < (this.applied.get(projection.name) ?? 0n)) return undefined;
         for (const event of events) {
-          if (event.position > stored && projection.handles.has(event.type)) projection.apply(this.db, event);
+          if (event.position > stored && folds(projection, event.type)) projection.apply(this.db, event);
         }
         if (last.position > stored) writeCheckpoint(this.db, projection.name, last.position);
         reached.set(projection.name, last.position > stored ? last.position : stored);

@@ -106,6 +106,8 @@ export const configSchema = z.object({
   LEDGER_OCSP_RESPONDER_VALIDITY_DAYS: z.coerce.number({ error: 'must be a whole number of days, at least 2' }).int().min(2, { error: 'must be a whole number of days, at least 2' }).default(30),
   LEDGER_OCSP_RESPONDER_ROTATE_DAYS: z.coerce.number({ error: 'must be a whole number of days, at least 1' }).int().min(1, { error: 'must be a whole number of days, at least 1' }).default(7),
   /** Log level (pino). */
+  /** The provable log: a signed checkpoint over the global order is sealed this often (when the log grew), and on demand. */
+  LEDGER_SEAL_INTERVAL_SECONDS: z.coerce.number({ error: 'must be a whole number of seconds, at least 1' }).int().min(1, { error: 'must be a whole number of seconds, at least 1' }).default(300),
   LEDGER_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   /** How long a shutdown waits for in-flight requests before it gives up. */
   LEDGER_SHUTDOWN_TIMEOUT_MS: positiveMs.default(10_000),

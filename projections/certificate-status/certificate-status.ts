@@ -9,7 +9,7 @@ import type { StatusRecord } from '../../domain/certificate/status.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import type { IssuanceRegister, RegisteredCertificate } from '../../domain/ports/registers.js';
 import { prepared } from '../prepared.js';
-import type { Projection } from '../projection.js';
+import { folds, type Projection } from '../projection.js';
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS certificate_status (
@@ -132,7 +132,7 @@ function toRecord(row: Row): CertificateStatusRow {
 export function serialsChangedBy(events: readonly RecordedEvent[]): Set<string> {
   const serials = new Set<string>();
   for (const event of events) {
-    if (certificateStatusProjection.handles.has(event.type)) serials.add(String((event.data as { serialNumber?: unknown }).serialNumber));
+    if (folds(certificateStatusProjection, event.type)) serials.add(String((event.data as { serialNumber?: unknown }).serialNumber));
   }
   return serials;
 }
