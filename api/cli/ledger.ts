@@ -2,7 +2,7 @@
  * The `ledger` command line (`npm run ledger -- <command>`). It reads the same configuration as the
  * server and works while the server is running.
  *
- *   ledger verify                      recompute every hash chain; exit 0 ok, 1 broken
+ *   ledger verify [--checkpoint <file>] recompute every hash chain and check every signed checkpoint; exit 0 ok, 1 broken
  *   ledger token --role <role> [--municipality <code>] [--sub <id>] [--organisation <name>] [--expires-in <seconds>]
  *   ledger projections rebuild [name ...] | projections status
  */

@@ -12,7 +12,8 @@ const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promi
 };
 
 const USAGE = `usage: ledger <command> [options]
-  verify                                   recompute every event's hash chain
+  verify [--checkpoint <file>]             recompute every event's hash chain and check the signed checkpoints
+                                           (and a checkpoint held from earlier, as GET /v1/audit/checkpoints/latest returned it)
   token --role <role> [--municipality <code>] [--sub <id>] [--organisation <name>] [--expires-in <seconds>]
   projections rebuild [name ...] | projections status`;
 

@@ -69,7 +69,7 @@ describe('ledger verify', () => {
 
   it('says ok, with the counts, for an untouched log', async () => {
     const result = await verify();
-    expect(result.stdout).toBe('events checked: 8\nstreams checked: 3\nok\n');
+    expect(result.stdout).toBe('events checked: 8\nstreams checked: 3\ncheckpoints checked: 0\nok\n');
     expect(result.code).toBe(0);
   });
 
@@ -139,7 +139,7 @@ describe('ledger verify', () => {
       // The scripted log, the two appended here, and what the server's first start wrote; the log was dense.
       const { position, streams } = logHead(file);
       expect(position).toBeGreaterThan(10n);
-      expect(result.stdout).toBe(`events checked: ${position}\nstreams checked: ${streams}\nok\n`);
+      expect(result.stdout).toBe(`events checked: ${position}\nstreams checked: ${streams}\ncheckpoints checked: 0\nok\n`);
       expect(result.code).toBe(0);
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
     } finally {

@@ -7,26 +7,48 @@
  */
 import Database from 'better-sqlite3';
 import { sha256Hex } from '../envelope.js';
-import { ChainVerifier, type BrokenLink, type VerifyReport } from '../verify/chain-verifier.js';
+import type { RecordedEvent } from '../../../domain/ports/event-store.js';
+import { ChainVerifier, type BrokenLink, type LogWitness, type VerifyReport } from '../verify/chain-verifier.js';
 import { GLOBAL_GENESIS_CHAIN } from './schema.js';
 import { COLUMNS, toRecordedEvent, type EventRow } from './rows.js';
 
 type IntegrityRow = readonly [...EventRow, chain: string];
 
-export function verifySqliteFile(file: string): VerifyReport {
+/**
+ * `witness` is made from the events of the named streams (the checkpoints and their key), read in
+ * the same snapshot as the walk; it may refuse before the walk starts.
+ */
+export interface SqliteWitnessSource {
+  readonly streams: readonly string[];
+  make(events: readonly RecordedEvent[]): { witness: LogWitness } | { broken: BrokenLink };
+}
+
+export function verifySqliteFile(file: string, witnessSource?: SqliteWitnessSource): VerifyReport {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.exec('BEGIN');
     const verifier = new ChainVerifier();
-    const broken = walk(db, verifier);
+    const made = witnessSource?.make(eventsOf(db, witnessSource.streams));
+    if (made !== undefined && 'broken' in made) return verifier.report(made.broken);
+    const witness = made?.witness;
+    const broken = walk(db, verifier, witness) ?? witness?.finish();
     db.exec('COMMIT');
-    return verifier.report(broken);
+    return verifier.report(broken, witness);
   } finally {
     db.close();
   }
 }
 
-function walk(db: Database.Database, verifier: ChainVerifier): BrokenLink | undefined {
+function eventsOf(db: Database.Database, streams: readonly string[]): RecordedEvent[] {
+  if (streams.length === 0) return [];
+  return db
+    .prepare<string[], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream IN (${streams.map(() => '?').join(', ')}) ORDER BY position`)
+    .raw(true)
+    .all(...streams)
+    .map((row) => toRecordedEvent(row));
+}
+
+function walk(db: Database.Database, verifier: ChainVerifier, witness?: LogWitness): BrokenLink | undefined {
   const head = db.prepare<[], { position: number; chain: string }>('SELECT position, chain FROM log_head WHERE id = 1').get();
   const rows = db
     .prepare<[], IntegrityRow>(`SELECT ${COLUMNS}, chain FROM events ORDER BY position`)
@@ -51,8 +73,10 @@ function walk(db: Database.Database, verifier: ChainVerifier): BrokenLink | unde
     }
     const streamBreak = verifier.check(event);
     if (streamBreak !== undefined) return streamBreak;
+    const witnessed = witness?.add(event);
     chain = sha256Hex(chain + hash);
     if (chain !== storedChain) return { ...at, problem: 'the global chain does not link here: events were reordered, replaced or inserted' };
+    if (witnessed !== undefined) return witnessed;
     previous = row;
     expected += 1;
   }

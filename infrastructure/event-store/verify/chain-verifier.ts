@@ -3,7 +3,7 @@
  * what the port returns. It catches an altered event (its hash no longer recomputes), a removed or
  * reordered event inside a stream (a revision gap or a prevHash that does not link). Removing the
  * last events of a stream, or of the whole log, needs an anchor outside the streams: the embedded
- * store's dense global chain (sqlite-integrity.ts) and, later, signed checkpoints.
+ * store's dense global chain (sqlite-integrity.ts) and the signed checkpoints (a `LogWitness`).
  */
 import type { RecordedEvent } from '../../../domain/ports/event-store.js';
 import { GENESIS_HASH, rehash } from '../envelope.js';
@@ -19,7 +19,21 @@ export interface BrokenLink {
 export interface VerifyReport {
   readonly eventsChecked: number;
   readonly streamsChecked: number;
+  readonly checkpoints?: WitnessSummary;
   readonly broken?: BrokenLink;
+}
+
+export interface WitnessSummary {
+  readonly checked: number;
+  readonly latest?: { readonly treeSize: number; readonly rootHash: string; readonly sealedAt: string };
+}
+
+/** A check that follows the walk over the global order beside the chains (the signed checkpoints). */
+export interface LogWitness {
+  add(event: RecordedEvent): BrokenLink | undefined;
+  /** After the last event. */
+  finish(): BrokenLink | undefined;
+  summary(): WitnessSummary;
 }
 
 const short = (hash: string): string => `${hash.slice(0, 16)}…`;
@@ -50,23 +64,33 @@ export class ChainVerifier {
     return undefined;
   }
 
-  report(broken?: BrokenLink): VerifyReport {
-    return { eventsChecked: this.events, streamsChecked: this.tips.size, ...(broken === undefined ? {} : { broken }) };
+  report(broken?: BrokenLink, witness?: LogWitness): VerifyReport {
+    return {
+      eventsChecked: this.events,
+      streamsChecked: this.tips.size,
+      ...(witness === undefined ? {} : { checkpoints: witness.summary() }),
+      ...(broken === undefined ? {} : { broken }),
+    };
   }
 }
 
 /** Verifies any store through the port alone. */
-export async function verifyThroughPort(events: AsyncIterable<RecordedEvent>): Promise<VerifyReport> {
+export async function verifyThroughPort(events: AsyncIterable<RecordedEvent>, witness?: LogWitness): Promise<VerifyReport> {
   const verifier = new ChainVerifier();
   for await (const event of events) {
-    const broken = verifier.check(event);
-    if (broken !== undefined) return verifier.report(broken);
+    const broken = verifier.check(event) ?? witness?.add(event);
+    if (broken !== undefined) return verifier.report(broken, witness);
   }
-  return verifier.report();
+  return verifier.report(witness?.finish(), witness);
 }
 
 export function formatReport(report: VerifyReport): string {
   const lines = [`events checked: ${report.eventsChecked}`, `streams checked: ${report.streamsChecked}`];
+  const checkpoints = report.checkpoints;
+  if (checkpoints !== undefined) {
+    const latest = checkpoints.latest;
+    lines.push(`checkpoints checked: ${checkpoints.checked}${latest === undefined ? '' : ` (latest: ${latest.treeSize} events, root ${latest.rootHash}, signed at ${latest.sealedAt})`}`);
+  }
   const broken = report.broken;
   if (broken === undefined) return [...lines, 'ok'].join('\n');
   const where = [
