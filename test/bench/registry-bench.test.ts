@@ -1,0 +1,17 @@
+import { describe, expect, it, vi } from 'vitest';
+import { runRegistryBench } from './registry-bench.js';
+
+describe('npm run bench -- registry (smoke: a few notices, so the benchmark does not rot)', () => {
+  it('prints the end-to-end rate and the lag, with every notice replied to', async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    try {
+      await runRegistryBench({ notices: 50, durabilities: ['NORMAL'] });
+    } finally {
+      spy.mockRestore();
+    }
+    const rows = lines.filter((l) => l.startsWith('| 50 |'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/^\| 50 \| NORMAL \| \d+ s \| [\d.]+ s \| [\d.]+ s \| [\d,]+ \| \d+ ms \| \d+ ms \| 50 \|$/);
+  }, 60_000);
+});
