@@ -1,6 +1,8 @@
 export interface CommandOutput {
   readonly exitCode: number;
   readonly stdout?: string;
+  /** Output too large for one string, written line by line as it is produced (an export). */
+  readonly lines?: AsyncIterable<string>;
   readonly stderr?: string;
 }
 

@@ -1,5 +1,6 @@
 /** Dispatches `ledger <command> ...` to its command; exit codes: 0 ok, 1 check failed, 2 bad usage or configuration. */
 import { ConfigError, loadConfig } from '../../infrastructure/config/config.js';
+import { exportCommand } from './commands/export.js';
 import { projectionsCommand } from './commands/projections.js';
 import { tokenCommand } from './commands/token.js';
 import { verifyCommand } from './commands/verify.js';
@@ -9,11 +10,15 @@ const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promi
   verify: (args, env) => verifyCommand(args, loadConfig(env)),
   token: (args, env) => tokenCommand(args, loadConfig(env)),
   projections: (args, env) => projectionsCommand(args, loadConfig(env)),
+  export: (args, env) => exportCommand(args, loadConfig(env)),
 };
 
 const USAGE = `usage: ledger <command> [options]
-  verify [--checkpoint <file>]             recompute every event's hash chain and check the signed checkpoints
-                                           (and a checkpoint held from earlier, as GET /v1/audit/checkpoints/latest returned it)
+  verify [--checkpoint <file>] [--file <export>]
+                                           recompute every event's hash chain and check the signed checkpoints, of the
+                                           configured store or of an export (and a checkpoint held from earlier, as
+                                           GET /v1/audit/checkpoints/latest returned it)
+  export [--from <position>]               the log as NDJSON with its hashes, on stdout
   token --role <role> [--municipality <code>] [--sub <id>] [--organisation <name>] [--expires-in <seconds>]
   projections rebuild [name ...] | projections status`;
 

@@ -36,31 +36,39 @@ function keyFromPem(pem: string, signatureAlgorithm: LogSealingKey['signatureAlg
 }
 
 export class CheckpointVerifier implements LogWitness {
-  private readonly frontier = new MerkleFrontier();
   private readonly wanted = new Map<number, Claim[]>();
   private lastMatched: { size: number; position: bigint } | undefined;
   private lastPosition: bigint | undefined;
   private matched = 0;
   private latest: LogCheckpoint | undefined;
 
-  private constructor(private readonly claims: readonly Claim[]) {
+  private constructor(
+    private readonly claims: readonly Claim[],
+    private readonly frontier: MerkleFrontier,
+  ) {
     for (const claim of claims) this.wanted.set(claim.checkpoint.treeSize, [...(this.wanted.get(claim.checkpoint.treeSize) ?? []), claim]);
+    this.startSize = frontier.size;
   }
 
+  private readonly startSize: number;
+
   /**
-   * From the checkpoint and sealing-key events of the log (read before the walk) and an optional
-   * held checkpoint: the verifier, or the first checkpoint whose signature does not hold.
+   * From the sealing keys and checkpoint events of the log (read before the walk) and an optional
+   * held checkpoint: the verifier, or the first checkpoint whose signature does not hold. `start` is
+   * the tree before the first event walked (an export that does not begin at the start of the log);
+   * checkpoints it already covers cannot be checked and are left out.
    */
-  static prepare(recorded: readonly RecordedEvent[], held?: HeldCheckpoint): { verifier: CheckpointVerifier } | { broken: BrokenLink } {
-    const keys = new Map<string, LogSealingKey>();
+  static prepare(input: {
+    readonly keys: readonly LogSealingKey[];
+    readonly checkpoints: readonly RecordedEvent[];
+    readonly held?: HeldCheckpoint | undefined;
+    readonly start?: MerkleFrontier;
+  }): { verifier: CheckpointVerifier } | { broken: BrokenLink } {
+    const keys = new Map(input.keys.map((key) => [key.keyId, key]));
+    const held = input.held;
+    const start = input.start ?? new MerkleFrontier();
     const claims: Claim[] = [];
-    for (const event of recorded) {
-      if (event.type === 'LogSealingKeyEstablished') {
-        const key = logSealingKeyEstablished.parse({ type: event.type, data: event.data }).data;
-        keys.set(key.keyId, key);
-      }
-    }
-    for (const event of recorded) {
+    for (const event of input.checkpoints) {
       if (event.type !== 'LogCheckpointSealed') continue;
       const at = { stream: event.stream, revision: event.revision, position: event.position };
       const parsed = logCheckpointSealed.safeParse({ type: event.type, data: event.data });
@@ -77,7 +85,7 @@ export class CheckpointVerifier implements LogWitness {
       if (keys.size > 0 && !keys.has(key.keyId)) return { broken: { problem: `the held checkpoint was signed by key ${key.keyId.slice(0, 16)}…, which this log does not record: its sealing key was replaced` } };
       claims.push({ checkpoint: held, name: 'the held checkpoint' });
     }
-    return { verifier: new CheckpointVerifier(claims) };
+    return { verifier: new CheckpointVerifier(claims.filter((c) => c.checkpoint.treeSize > start.size), start) };
   }
 
   /** Folds the next event of the log; the broken link when a checkpoint of this size does not match. */
@@ -90,7 +98,12 @@ export class CheckpointVerifier implements LogWitness {
     const root = this.frontier.root().toString('hex');
     for (const claim of claims) {
       const at = { stream: event.stream, revision: event.revision, position: event.position };
-      const since = this.lastMatched === undefined ? 'from the start of the log' : `after position ${this.lastMatched.position} (where the tree of ${this.lastMatched.size} events still matches)`;
+      const since =
+        this.lastMatched !== undefined
+          ? `after position ${this.lastMatched.position} (where the tree of ${this.lastMatched.size} events still matches)`
+          : this.startSize > 0
+            ? `among the ${size} (or in the tree given for the ${this.startSize} before this export)`
+            : 'from the start of the log';
       if (claim.checkpoint.rootHash !== root) {
         return { ...at, problem: `the first ${size} events do not hash to the root ${claim.name} signed at ${claim.checkpoint.sealedAt}: an event ${since} up to here was altered, removed, inserted or reordered` };
       }
@@ -120,17 +133,23 @@ export class CheckpointVerifier implements LogWitness {
   }
 }
 
-const asWitness = (prepared: ReturnType<typeof CheckpointVerifier.prepare>): { witness: LogWitness } | { broken: BrokenLink } =>
-  'broken' in prepared ? prepared : { witness: prepared.verifier };
+export function sealingKeysOf(events: readonly RecordedEvent[]): LogSealingKey[] {
+  return events.filter((e) => e.type === 'LogSealingKeyEstablished').map((e) => logSealingKeyEstablished.parse({ type: e.type, data: e.data }).data);
+}
+
+function fromLogEvents(events: readonly RecordedEvent[], held?: HeldCheckpoint): { witness: LogWitness } | { broken: BrokenLink } {
+  const prepared = CheckpointVerifier.prepare({ keys: sealingKeysOf(events), checkpoints: events.filter((e) => e.type === 'LogCheckpointSealed'), held });
+  return 'broken' in prepared ? prepared : { witness: prepared.verifier };
+}
 
 /** For the embedded store's file walk: the checkpoint streams read in the walk's snapshot. */
 export function checkpointWitness(held?: HeldCheckpoint): SqliteWitnessSource {
-  return { streams: CHECKPOINT_STREAMS, make: (events) => asWitness(CheckpointVerifier.prepare(events, held)) };
+  return { streams: CHECKPOINT_STREAMS, make: (events) => fromLogEvents(events, held) };
 }
 
 /** For any store, through the port: the checkpoint streams read before the walk. */
 export async function checkpointWitnessThroughPort(store: EventStore, held?: HeldCheckpoint): Promise<{ witness: LogWitness } | { broken: BrokenLink }> {
   const events: RecordedEvent[] = [];
   for (const stream of CHECKPOINT_STREAMS) for await (const event of store.readStream(stream)) events.push(event);
-  return asWitness(CheckpointVerifier.prepare(events, held));
+  return fromLogEvents(events, held);
 }

@@ -171,6 +171,24 @@ export class MerkleFrontier {
     return root ?? EMPTY_TREE_HASH;
   }
 
+  /** The right edge, one entry per level (undefined where the size has no subtree of that level): with the size, all a frontier is. */
+  edgeHashes(): readonly (Hash | undefined)[] {
+    return [...this.edge];
+  }
+
+  /** A frontier from a size and the right edge `edgeHashes` gave (an export's header). */
+  static fromEdge(size: number, edge: readonly (Hash | undefined)[]): MerkleFrontier {
+    const frontier = new MerkleFrontier();
+    for (let level = 0; 2 ** level <= size; level += 1) {
+      const expected = Math.floor(size / 2 ** level) % 2 === 1;
+      const hash = edge[level];
+      if (expected !== (hash !== undefined)) throw new Error(`a right edge for ${size} leaves has ${expected ? 'a' : 'no'} subtree at level ${level}`);
+      frontier.edge[level] = hash;
+    }
+    frontier.count = size;
+    return frontier;
+  }
+
   /** Restores a frontier from the perfect subtrees along the right edge of a tree of `size`. */
   static restore(size: number, source: SubtreeSource): MerkleFrontier {
     const frontier = new MerkleFrontier();

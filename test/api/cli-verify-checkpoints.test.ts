@@ -129,4 +129,74 @@ describe('ledger verify with signed checkpoints', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--checkpoint .* is not a checkpoint/);
   });
+
+  describe('an export, verified offline', () => {
+    const exported = async (from?: string) => {
+      const result = await ledger(['export', ...(from === undefined ? [] : ['--from', from])], { LEDGER_DATA_DIR: join(dir.path, 'original') });
+      expect(result.code, result.stderr).toBe(0);
+      return result.stdout.trim().split('\n');
+    };
+    const verifyFile = async (name: string, lines: readonly string[], args: string[] = []) => {
+      const file = join(dir.path, `${name}.ndjson`);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      return ledger(['verify', '--file', file, ...args], {});
+    };
+
+    it('verifies a whole export, checkpoints and all, with no access to the ledger', async () => {
+      const lines = await exported();
+      expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ format: 'jpki-ledger-export', version: 1, fromPosition: '1', eventsBefore: 0 });
+      const result = await verifyFile('whole', lines, ['--checkpoint', heldFile]);
+      expect(result.stdout, result.stderr).toMatch(/^events checked: 17\n.*\ncheckpoints checked: 3 .*\nok\n$/s);
+      expect(result.code).toBe(0);
+    });
+
+    it('verifies an export that starts between the checkpoints against the later one', async () => {
+      const from = String(Number(first.position) + 1);
+      const lines = await exported(from);
+      expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ fromPosition: from, eventsBefore: Number(first.position) });
+      const result = await verifyFile('partial', lines);
+      expect(result.stdout).toContain(`events checked: ${17 - Number(first.position)}`);
+      expect(result.stdout).toMatch(/streams begun before the export: [1-9]\d* /);
+      expect(result.stdout).toContain(`checkpoints checked: 1 (latest: ${second.treeSize} events`);
+      expect(result.code).toBe(0);
+
+      // A header whose tree edge is not that of the earlier events fails the checkpoint.
+      const header = JSON.parse(lines[0] ?? '{}');
+      const edge = header.treeEdge as (string | null)[];
+      const level = edge.findIndex((h) => h !== null);
+      edge[level] = '0'.repeat(64);
+      const forged = await verifyFile('forged-edge', [JSON.stringify(header), ...lines.slice(1)]);
+      expect(forged.code).toBe(1);
+      expect(forged.stdout).toMatch(new RegExp(`^broken: .*: the first ${second.treeSize} events do not hash to the root the checkpoint at position ${second.position}`, 'm'));
+    });
+
+    it('reports the exact line of an edited event, a deleted one, and a file cut short', async () => {
+      const lines = await exported();
+      const at = lines.findIndex((l) => l.includes('"stream":"access-b"') && l.includes('"revision":"1"'));
+      const edited = [...lines];
+      edited[at] = (edited[at] ?? '').replace('"i":1', '"i":7');
+      const result = await verifyFile('edited-line', edited);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^broken: stream access-b, revision 1, position \d+: content altered/m);
+
+      const deleted = lines.filter((_, i) => i !== lines.findIndex((l) => l.includes('"stream":"access-a"') && l.includes('"revision":"1"')));
+      const gap = await verifyFile('deleted-line', deleted);
+      expect(gap.code).toBe(1);
+      expect(gap.stdout).toMatch(/^broken: stream access-a, revision 2, position \d+: revision 2 follows revision 0: revision 1 is missing or out of order/m);
+
+      const cut = await verifyFile('cut-file', lines.slice(0, Number(second.position) - 1), ['--checkpoint', heldFile]);
+      expect(cut.code).toBe(1);
+      expect(cut.stdout).toMatch(/the held checkpoint .* event\(s\) were removed from the end/);
+
+      const garbage = await verifyFile('garbage', [...lines.slice(0, 3), '{"half": ', ...lines.slice(3)]);
+      expect(garbage.code).toBe(1);
+      expect(garbage.stdout).toMatch(/^broken: line 4 is not JSON/m);
+    });
+
+    it('refuses a bad --from', async () => {
+      const result = await ledger(['export', '--from', 'zero'], { LEDGER_DATA_DIR: join(dir.path, 'original') });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/export: --from must be a global position/);
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { verifyExportFile } from '../../../infrastructure/audit/verify-export.js';
 import { checkpointWitness, checkpointWitnessThroughPort, heldCheckpoint, type HeldCheckpoint } from '../../../infrastructure/audit/checkpoint-verifier.js';
 import { systemClock } from '../../../infrastructure/clock/system-clock.js';
 import type { Config } from '../../../infrastructure/config/config.js';
@@ -41,13 +42,14 @@ function readHeldCheckpoint(path: string): HeldCheckpoint {
 }
 
 export async function verifyCommand(args: string[], config: Config): Promise<CommandOutput> {
-  let values: { checkpoint?: string | undefined };
+  let values: { checkpoint?: string | undefined; file?: string | undefined };
   try {
-    ({ values } = parseArgs({ args, options: { checkpoint: { type: 'string' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args, options: { checkpoint: { type: 'string' }, file: { type: 'string' } }, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError(`verify: ${(error as Error).message}`);
   }
   const held = values.checkpoint === undefined ? undefined : readHeldCheckpoint(values.checkpoint);
-  const report = await verifyConfiguredStore(config, held);
+  if (values.file !== undefined && !existsSync(values.file)) throw new UsageError(`verify: --file ${values.file}: no such file`);
+  const report = values.file === undefined ? await verifyConfiguredStore(config, held) : await verifyExportFile(values.file, held);
   return { exitCode: report.broken === undefined ? 0 : 1, stdout: formatReport(report) };
 }
