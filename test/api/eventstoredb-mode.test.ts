@@ -50,7 +50,7 @@ describe('configured with LEDGER_EVENTSTORE_URL', () => {
     const reader = await EventStoreDbEventStore.connect({ url: standIn.url, clock: systemClock });
     const all = await collect(reader.readAll());
     await reader.close();
-    expect(clean.stdout).toBe(`events checked: ${all.length}\nstreams checked: ${new Set(all.map((e) => e.stream)).size}\nok\n`);
+    expect(clean.stdout).toBe(`events checked: ${all.length}\nstreams checked: ${new Set(all.map((e) => e.stream)).size}\ncheckpoints checked: 0\nok\n`);
     expect(clean.code).toBe(0);
 
     const record = standIn.log.stream('application-2')?.[0];

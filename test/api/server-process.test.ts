@@ -29,7 +29,7 @@ describe('npm start on the embedded default', () => {
     expect(existsSync(join(dataDir, 'events.sqlite'))).toBe(true);
     for (const secret of ['jwt-secret', 'holder-ref-key']) expect(statSync(join(dataDir, secret)).mode & 0o777).toBe(0o600);
     const keys = readdirSync(join(dataDir, 'ca-keys'));
-    expect(keys).toHaveLength(4); // two issuing CAs, two OCSP responders
+    expect(keys).toHaveLength(5); // two issuing CAs, two OCSP responders, the log sealing key
     for (const key of keys) expect(statSync(join(dataDir, 'ca-keys', key)).mode & 0o777).toBe(0o600);
 
     const finished = await server.stop(signal);

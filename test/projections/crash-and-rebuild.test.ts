@@ -73,7 +73,7 @@ describe('the projection runner across a crash', () => {
     mkdirSync(clean);
     copyFileSync(join(live, 'events.sqlite'), join(clean, 'events.sqlite'));
     const rebuilt = await ledger(['projections', 'rebuild'], { LEDGER_DATA_DIR: clean });
-    expect(rebuilt.stdout).toMatch(new RegExp(`^rebuilt certificate-status, registry-notices to position ${final} in [\\d.]+ s\\n$`));
+    expect(rebuilt.stdout).toMatch(new RegExp(`^rebuilt certificate-status, registry-notices, merkle-log to position ${final} in [\\d.]+ s\\n$`));
 
     const recovered = statusTable(live);
     expect(recovered).toHaveLength(Math.ceil(EVENTS / 3));
