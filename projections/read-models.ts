@@ -7,12 +7,13 @@ import type Database from 'better-sqlite3';
 import type { EventStore } from '../domain/ports/event-store.js';
 import { MerkleLog, merkleLogProjection } from './audit/merkle-log.js';
 import { CertificateStatusQueries, certificateStatusProjection } from './certificate-status/certificate-status.js';
+import { CertificateTimeline, certificateTimelineProjection } from './certificate-status/certificate-timeline.js';
 import type { Projection } from './projection.js';
 import { openReadModels, READ_MODEL_FILE } from './read-model-db.js';
 import { RegistryNoticeQueries, registryNoticesProjection } from './registry/registry-notices.js';
 import { ProjectionRunner, type RunnerLog } from './runner.js';
 
-export const PROJECTIONS: readonly Projection[] = [certificateStatusProjection, registryNoticesProjection, merkleLogProjection];
+export const PROJECTIONS: readonly Projection[] = [certificateStatusProjection, registryNoticesProjection, merkleLogProjection, certificateTimelineProjection];
 
 export interface ReadModels {
   readonly db: Database.Database;
@@ -20,6 +21,7 @@ export interface ReadModels {
   readonly certificateStatus: CertificateStatusQueries;
   readonly registryNotices: RegistryNoticeQueries;
   readonly merkleLog: MerkleLog;
+  readonly certificateTimeline: CertificateTimeline;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export function openReadModelsFor(dataDir: string, store: EventStore, log?: Runn
     certificateStatus,
     registryNotices: new RegistryNoticeQueries(db),
     merkleLog: new MerkleLog(db),
+    certificateTimeline: new CertificateTimeline(db),
     close: async () => {
       await runner.stop();
       db.close();

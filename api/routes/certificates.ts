@@ -6,8 +6,8 @@ import { callerOf } from '../auth/caller.js';
 import type { LedgerDeps } from '../ledger-deps.js';
 import { toPem } from './pem.js';
 import { reply } from './results.js';
-import { certificateStatus } from '../../projections/certificate-status/status-query.js';
-import { holdBody, positionQuery, purposeQuery, revocationBody, serialParams } from './schemas.js';
+import { certificateStatus, certificateStatusAsOf } from '../../projections/certificate-status/status-query.js';
+import { asOfQuery, holdBody, positionQuery, purposeQuery, revocationBody, serialParams } from './schemas.js';
 
 const clerks = { access: { roles: ['municipal-clerk'] } } as const;
 const clerksAndOperators = { access: { roles: ['municipal-clerk', 'prefectural-operator'] } } as const;
@@ -36,7 +36,18 @@ export const certificateRoutes: FastifyPluginAsyncZod<{ deps: LedgerDeps }> = as
     return reply(res, result, written(request.params.serial));
   });
 
-  app.get('/v1/certificates/:serial/status', { config: readers, schema: { params: serialParams, querystring: positionQuery } }, async (request, res) => {
+  app.get('/v1/certificates/:serial/status', { config: readers, schema: { params: serialParams, querystring: positionQuery.extend(asOfQuery.shape) } }, async (request, res) => {
+    const { asOf, knownAt } = request.query;
+    if (asOf !== undefined || knownAt !== undefined) {
+      const asOfResult = certificateStatusAsOf(
+        { timeline: deps.readModels.certificateTimeline, freshness: deps.readModels.runner, clock: deps.clock },
+        callerOf(request),
+        request.params.serial,
+        asOf,
+        knownAt,
+      );
+      return reply(res, asOfResult, (view) => view);
+    }
     const result = await certificateStatus(
       { queries: deps.readModels.certificateStatus, freshness: deps.readModels.runner, clock: deps.clock },
       callerOf(request),

@@ -68,3 +68,11 @@ export const positionQuery = z.object({
     .transform((p) => BigInt(p))
     .optional(),
 });
+
+const pastInstant = z.iso
+  .datetime({ offset: true, error: 'must be an instant with a time zone, e.g. 2026-03-03T14:03:00+09:00' })
+  .transform((s) => new Date(s))
+  .optional();
+
+/** An auditor's time travel: the instant looked at, and (bitemporal) the instant looked from. */
+export const asOfQuery = z.object({ asOf: pastInstant, knownAt: pastInstant });

@@ -1,0 +1,81 @@
+/**
+ * A certificate's status as of an instant T, as known at an instant T2 ≥ T (bitemporal): only facts
+ * the ledger had recorded by T2 count, and each counts from the instant it takes effect, by the same
+ * rule as the live status (`statusAt`). With T2 = T it is exactly what the ledger answered at T.
+ * - a certificate whose issuance was recorded after T did not exist at T: unknown;
+ * - a revocation recorded after T (learnt later, known by T2) never counts as in effect at T — a
+ *   revocation cannot take effect before it is recorded — but is reported beside the status, with
+ *   its invalidity date: the auditor's view of a key that was already compromised at T.
+ */
+import type { CertificateType } from '../application/events.js';
+import type { RevocationReason } from './events.js';
+import { statusAt, type CertificateStatus } from './status.js';
+
+export type TimelineFact =
+  | { readonly kind: 'issued'; readonly recordedAt: string; readonly certificateType: CertificateType; readonly notAfter: string }
+  | { readonly kind: 'held'; readonly recordedAt: string; readonly placedAt: string }
+  | {
+      readonly kind: 'revoked';
+      readonly recordedAt: string;
+      readonly reason: RevocationReason;
+      readonly revokedAt: string;
+      readonly effectiveAt: string;
+      readonly invalidityDate?: string;
+    };
+
+type Revoked = Extract<TimelineFact, { kind: 'revoked' }>;
+
+export type StatusAsOf =
+  | { readonly status: 'unknown' }
+  | (CertificateStatus & {
+      readonly certificateType: CertificateType;
+      readonly notAfter: string;
+      /** A revocation recorded after T but by T2. */
+      readonly revocationRecordedLater?: Omit<Revoked, 'kind' | 'recordedAt'>;
+    });
+
+const at = (iso: string): number => Date.parse(iso);
+
+export function statusAsOf(facts: readonly TimelineFact[], asOf: Date, knownAt: Date): StatusAsOf {
+  const known = facts.filter((f) => at(f.recordedAt) <= knownAt.getTime());
+  const issued = known.find((f) => f.kind === 'issued');
+  if (issued === undefined || at(issued.recordedAt) > asOf.getTime()) return { status: 'unknown' };
+  const held = known.find((f) => f.kind === 'held');
+  const revoked = known.find((f): f is Revoked => f.kind === 'revoked');
+  const revokedBy = revoked !== undefined && at(revoked.recordedAt) <= asOf.getTime() ? revoked : undefined;
+  const status = statusAt(
+    {
+      serialNumber: '',
+      certificateType: issued.certificateType,
+      notAfter: issued.notAfter,
+      ...(held === undefined ? {} : { holdPlacedAt: held.placedAt }),
+      ...(revokedBy === undefined
+        ? {}
+        : {
+            revocation: {
+              reason: revokedBy.reason,
+              revokedAt: revokedBy.revokedAt,
+              effectiveAt: revokedBy.effectiveAt,
+              ...(revokedBy.invalidityDate === undefined ? {} : { invalidityDate: revokedBy.invalidityDate }),
+            },
+          }),
+    },
+    asOf,
+  );
+  const later = revoked !== undefined && revokedBy === undefined ? revoked : undefined;
+  return {
+    ...status,
+    certificateType: issued.certificateType,
+    notAfter: issued.notAfter,
+    ...(later === undefined
+      ? {}
+      : {
+          revocationRecordedLater: {
+            reason: later.reason,
+            revokedAt: later.revokedAt,
+            effectiveAt: later.effectiveAt,
+            ...(later.invalidityDate === undefined ? {} : { invalidityDate: later.invalidityDate }),
+          },
+        }),
+  };
+}
