@@ -70,7 +70,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(applicationRoutes, { deps: deps.ledger });
   await app.register(certificateRoutes, { deps: deps.ledger });
   await app.register(ocspRoutes, { ocsp: deps.ledger.ocsp, clock: deps.ledger.clock });
-  await app.register(crlRoutes, { crls: deps.ledger.crls, clock: deps.ledger.clock });
+  await app.register(crlRoutes, { crls: deps.ledger.crls, history: deps.ledger.crlHistory, clock: deps.ledger.clock });
   await app.register(registryChangeRoutes, { deps: deps.ledger });
   await app.register(auditRoutes, { deps: deps.ledger });
   return app;

@@ -16,6 +16,7 @@ import { X509CertificateAuthority } from '../infrastructure/ca/x509-certificate-
 import type { Config } from '../infrastructure/config/config.js';
 import { hmacHolderRefs, idSource } from '../infrastructure/ids/id-source.js';
 import { CrlPublisher } from '../projections/crl/crl-publisher.js';
+import { CrlHistory } from '../projections/crl/crl-reproduction.js';
 import { OcspService } from '../projections/ocsp/ocsp-service.js';
 import { RegistryReactor } from '../projections/registry/registry-reactor.js';
 import { openReadModelsFor } from '../projections/read-models.js';
@@ -106,6 +107,7 @@ export async function composeLedger(
     responders,
     ocsp,
     crls,
+    crlHistory: new CrlHistory({ store, timeline: readModels.certificateTimeline, signer: keyStore, publicUrl: config.publicUrl, freshness: readModels.runner }),
     registryReactor,
     logSealer,
   };

@@ -8,6 +8,7 @@ import type { HolderRefs, IdSource } from '../domain/ports/ids.js';
 import type { LogSealer } from '../infrastructure/audit/log-sealer.js';
 import type { OcspResponders } from '../infrastructure/ca/ocsp-responders.js';
 import type { CrlPublisher } from '../projections/crl/crl-publisher.js';
+import type { CrlHistory } from '../projections/crl/crl-reproduction.js';
 import type { OcspService } from '../projections/ocsp/ocsp-service.js';
 import type { ReadModels } from '../projections/read-models.js';
 import type { RegistryReactor } from '../projections/registry/registry-reactor.js';
@@ -25,6 +26,7 @@ export interface LedgerDeps {
   readonly responders: OcspResponders;
   readonly ocsp: OcspService;
   readonly crls: CrlPublisher;
+  readonly crlHistory: CrlHistory;
   readonly registryReactor: RegistryReactor;
   readonly logSealer: LogSealer;
 }

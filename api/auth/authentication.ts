@@ -42,6 +42,15 @@ function unauthenticated(reply: FastifyReply, detail: string): FastifyReply {
   return sendProblem(reply, problem(401, 'unauthenticated', 'Authentication required', detail));
 }
 
+/**
+ * The same check for part of a public route (a query only some roles may ask): true when admitted;
+ * otherwise the 401 or 403 has been sent.
+ */
+export async function admitted(request: FastifyRequest, reply: FastifyReply, roles: readonly Role[]): Promise<boolean> {
+  await admitting(roles).call(request.server, request, reply, () => undefined);
+  return !reply.sent;
+}
+
 function admitting(roles: readonly Role[]): onRequestHookHandler {
   return async function authorise(request: FastifyRequest, reply: FastifyReply) {
     if (request.headers.authorization === undefined) {

@@ -6,6 +6,8 @@
  *                                      recompute every hash chain and check every signed checkpoint, of the
  *                                      configured store or of an export; exit 0 ok, 1 broken
  *   ledger export [--from <position>]  the log as NDJSON with its hashes, for verify --file
+ *   ledger crl reproduce --number <n> [--type <type>] [--partition <p>] [--out <file>]
+ *                                      a published CRL reproduced from the log: identical, or what differs
  *   ledger token --role <role> [--municipality <code>] [--sub <id>] [--organisation <name>] [--expires-in <seconds>]
  *   ledger projections rebuild [name ...] | projections status
  */

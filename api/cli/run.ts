@@ -1,5 +1,6 @@
 /** Dispatches `ledger <command> ...` to its command; exit codes: 0 ok, 1 check failed, 2 bad usage or configuration. */
 import { ConfigError, loadConfig } from '../../infrastructure/config/config.js';
+import { crlCommand } from './commands/crl.js';
 import { exportCommand } from './commands/export.js';
 import { projectionsCommand } from './commands/projections.js';
 import { tokenCommand } from './commands/token.js';
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promi
   token: (args, env) => tokenCommand(args, loadConfig(env)),
   projections: (args, env) => projectionsCommand(args, loadConfig(env)),
   export: (args, env) => exportCommand(args, loadConfig(env)),
+  crl: (args, env) => crlCommand(args, loadConfig(env)),
 };
 
 const USAGE = `usage: ledger <command> [options]
@@ -19,6 +21,8 @@ const USAGE = `usage: ledger <command> [options]
                                            configured store or of an export (and a checkpoint held from earlier, as
                                            GET /v1/audit/checkpoints/latest returned it)
   export [--from <position>]               the log as NDJSON with its hashes, on stdout
+  crl reproduce --number <n> [--type <type>] [--partition full|delta|<code>] [--out <file>]
+                                           reproduce a published CRL from the log: identical, or what differs
   token --role <role> [--municipality <code>] [--sub <id>] [--organisation <name>] [--expires-in <seconds>]
   projections rebuild [name ...] | projections status`;
 

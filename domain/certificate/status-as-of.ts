@@ -9,10 +9,17 @@
  */
 import type { CertificateType } from '../application/events.js';
 import type { RevocationReason } from './events.js';
-import { statusAt, type CertificateStatus } from './status.js';
+import { statusAt, type CertificateStatus, type StatusRecord } from './status.js';
 
 export type TimelineFact =
-  | { readonly kind: 'issued'; readonly recordedAt: string; readonly certificateType: CertificateType; readonly notAfter: string }
+  | {
+      readonly kind: 'issued';
+      readonly recordedAt: string;
+      readonly certificateType: CertificateType;
+      readonly notAfter: string;
+      readonly issuerKeyId: string;
+      readonly municipalityCode: string;
+    }
   | { readonly kind: 'held'; readonly recordedAt: string; readonly placedAt: string }
   | {
       readonly kind: 'revoked';
@@ -36,32 +43,40 @@ export type StatusAsOf =
 
 const at = (iso: string): number => Date.parse(iso);
 
+/** The status record a certificate's facts make (all of those given: the caller chooses which were known). */
+export function recordOf(serialNumber: string, facts: readonly TimelineFact[]): StatusRecord | undefined {
+  const issued = facts.find((f) => f.kind === 'issued');
+  if (issued === undefined) return undefined;
+  const held = facts.find((f) => f.kind === 'held');
+  const revoked = facts.find((f): f is Revoked => f.kind === 'revoked');
+  return {
+    serialNumber,
+    certificateType: issued.certificateType,
+    notAfter: issued.notAfter,
+    ...(held === undefined ? {} : { holdPlacedAt: held.placedAt }),
+    ...(revoked === undefined
+      ? {}
+      : {
+          revocation: {
+            reason: revoked.reason,
+            revokedAt: revoked.revokedAt,
+            effectiveAt: revoked.effectiveAt,
+            ...(revoked.invalidityDate === undefined ? {} : { invalidityDate: revoked.invalidityDate }),
+          },
+        }),
+  };
+}
+
 export function statusAsOf(facts: readonly TimelineFact[], asOf: Date, knownAt: Date): StatusAsOf {
   const known = facts.filter((f) => at(f.recordedAt) <= knownAt.getTime());
   const issued = known.find((f) => f.kind === 'issued');
   if (issued === undefined || at(issued.recordedAt) > asOf.getTime()) return { status: 'unknown' };
-  const held = known.find((f) => f.kind === 'held');
   const revoked = known.find((f): f is Revoked => f.kind === 'revoked');
   const revokedBy = revoked !== undefined && at(revoked.recordedAt) <= asOf.getTime() ? revoked : undefined;
-  const status = statusAt(
-    {
-      serialNumber: '',
-      certificateType: issued.certificateType,
-      notAfter: issued.notAfter,
-      ...(held === undefined ? {} : { holdPlacedAt: held.placedAt }),
-      ...(revokedBy === undefined
-        ? {}
-        : {
-            revocation: {
-              reason: revokedBy.reason,
-              revokedAt: revokedBy.revokedAt,
-              effectiveAt: revokedBy.effectiveAt,
-              ...(revokedBy.invalidityDate === undefined ? {} : { invalidityDate: revokedBy.invalidityDate }),
-            },
-          }),
-    },
-    asOf,
-  );
+  const inEffect = known.filter((f) => f.kind !== 'revoked' || f === revokedBy);
+  const record = recordOf('', inEffect);
+  if (record === undefined) return { status: 'unknown' };
+  const status = statusAt(record, asOf);
   const later = revoked !== undefined && revokedBy === undefined ? revoked : undefined;
   return {
     ...status,

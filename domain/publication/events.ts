@@ -21,6 +21,12 @@ export const crlPublished = z.object({
     entryCount: z.number().int().min(0),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     tbsSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    /**
+     * The global position the certificate-status read model had folded to when the content was read:
+     * the content is the CA's holds and revocations recorded up to there, as in effect at thisUpdate.
+     * (Absent from CRLs published before it was recorded.)
+     */
+    basedOnPosition: z.string().regex(/^\d+$/).optional(),
   }),
 });
 export type CrlPublished = z.infer<typeof crlPublished>;

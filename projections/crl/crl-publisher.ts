@@ -25,7 +25,8 @@ import type { Signer } from '../../domain/ports/signer.js';
 import { deltaListings, listingsAt, type CrlListing } from '../../domain/publication/crl-content.js';
 import { crlPublished, crlStream, type CrlPublished } from '../../domain/publication/events.js';
 import { prepareCrl, signCrl, type CrlEntry } from '../../infrastructure/ca/crl/certificate-list.js';
-import type { CertificateStatusQueries } from '../certificate-status/certificate-status.js';
+import { CERTIFICATE_STATUS, type CertificateStatusQueries, type CertificateStatusRow } from '../certificate-status/certificate-status.js';
+import { readCheckpoint } from '../read-model-db.js';
 import { appendSystemEvent } from '../../infrastructure/event-store/system-event.js';
 
 export interface CrlSettings {
@@ -124,17 +125,22 @@ export class CrlPublisher {
       return changed && now.getTime() - doc.thisUpdate.getTime() >= this.deps.settings.minIntervalSeconds * 1000;
     };
     const changedPartitions = [...changes.municipalities];
+    // A CRL lists what is in effect at its thisUpdate (whole seconds), so that it can be reproduced
+    // from the log; the change marks start from there too, so nothing taking effect later in that
+    // second is missed.
+    const at = wholeSeconds(now);
     let issued = 0;
     let deferred = false;
     if (due(full, changedPartitions.length > 0)) {
-      issued += await this.publishFull(type, ca, now, full);
+      issued += await this.publishFull(type, ca, at, full);
     } else if (changedPartitions.length > 0) {
       deferred = true;
     }
     for (const municipality of this.deps.statuses.municipalities(ca.keyId)) {
       const changed = changes.municipalities.has(municipality);
       if (due(this.document(type, municipality), changed)) {
-        issued += await this.publishScope(type, ca, now, municipality, this.deps.statuses.listed(ca.keyId, municipality));
+        const content = this.content(ca.keyId, municipality);
+        issued += await this.issue(type, ca, at, municipality, municipality, listingsAt(content.records, at), content.basedOn);
       } else if (changed) {
         deferred = true;
       }
@@ -145,15 +151,21 @@ export class CrlPublisher {
         .prepare(
           'INSERT INTO crl_publisher (certificate_type, position, checked_at) VALUES (?, ?, ?) ON CONFLICT (certificate_type) DO UPDATE SET position = excluded.position, checked_at = excluded.checked_at',
         )
-        .run(type, changes.position.toString(), now.toISOString());
+        .run(type, changes.position.toString(), at.toISOString());
     }
     return issued;
   }
 
+  /** The CA's listed certificates, with the position the read model had folded to when they were read (no await in between). */
+  private content(issuerKeyId: string, municipalityCode?: string): { records: CertificateStatusRow[]; basedOn: bigint } {
+    const basedOn = readCheckpoint(this.db, CERTIFICATE_STATUS);
+    return { records: this.deps.statuses.listed(issuerKeyId, municipalityCode), basedOn };
+  }
+
   /** The full CRL and, when there is an earlier full CRL, a delta against it (one numbering). */
   private async publishFull(type: CertificateType, ca: IssuingCa, now: Date, previous: CrlDocument | undefined): Promise<number> {
-    const records = this.deps.statuses.listed(ca.keyId);
-    const published = await this.publishScope(type, ca, now, 'full', records);
+    const { records, basedOn } = this.content(ca.keyId);
+    const published = await this.issue(type, ca, now, 'full', 'full', listingsAt(records, now), basedOn);
     if (previous === undefined) return published;
     // The base listed what was in effect when it was computed, which was at or after its thisUpdate.
     // Rebuilding it from a millisecond before can only leave out entries, which the delta then
@@ -161,11 +173,7 @@ export class CrlPublisher {
     // that same second, which the delta would then miss.
     const base = listingsAt(records, new Date(previous.thisUpdate.getTime() - 1));
     const delta = deltaListings(base, listingsAt(records, now));
-    return published + (await this.issue(type, ca, now, 'full', 'delta', delta, previous.crlNumber));
-  }
-
-  private publishScope(type: CertificateType, ca: IssuingCa, now: Date, scope: string, records: ReturnType<CertificateStatusQueries['listed']>): Promise<number> {
-    return this.issue(type, ca, now, scope, scope, listingsAt(records, now));
+    return published + (await this.issue(type, ca, now, 'full', 'delta', delta, basedOn, previous.crlNumber));
   }
 
   /** Numbers, signs, records and stores one CRL. */
@@ -176,6 +184,7 @@ export class CrlPublisher {
     scope: string,
     partition: string,
     listings: readonly CrlListing[],
+    basedOn: bigint,
     deltaOf?: bigint,
   ): Promise<number> {
     const stream = crlStream(ca.keyId, scope);
@@ -209,6 +218,7 @@ export class CrlPublisher {
       entryCount: built.entryCount,
       sha256: built.sha256,
       tbsSha256: built.tbsSha256,
+      basedOnPosition: basedOn.toString(),
     };
     const appended = await appendSystemEvent(this.deps, stream, 'CrlPublished', data, revision);
     // Another process numbered this scope first: its CRL stands; ours is not published.

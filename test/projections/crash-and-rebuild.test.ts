@@ -28,13 +28,23 @@ function checkpoint(dataDir: string): bigint {
 }
 
 function statusTable(dataDir: string): unknown[] {
+  return rows(dataDir, 'SELECT * FROM certificate_status ORDER BY serial_number');
+}
+
+function rows(dataDir: string, sql: string): unknown[] {
   const db = new Database(join(dataDir, 'read-models.sqlite'), { readonly: true });
   try {
-    return db.prepare('SELECT * FROM certificate_status ORDER BY serial_number').all();
+    return db.prepare(sql).all();
   } finally {
     db.close();
   }
 }
+
+/** The other read models, compared whole: the Merkle tree and the certificate timeline. */
+const otherModels = (dataDir: string) => ({
+  merkle: rows(dataDir, 'SELECT level, idx, hex(hash) AS hash FROM merkle_nodes ORDER BY level, idx'),
+  timeline: rows(dataDir, 'SELECT * FROM certificate_timeline ORDER BY serial_number, position'),
+});
 
 async function until(condition: () => boolean, timeoutMs: number, pollMs = 5): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -73,11 +83,12 @@ describe('the projection runner across a crash', () => {
     mkdirSync(clean);
     copyFileSync(join(live, 'events.sqlite'), join(clean, 'events.sqlite'));
     const rebuilt = await ledger(['projections', 'rebuild'], { LEDGER_DATA_DIR: clean });
-    expect(rebuilt.stdout).toMatch(new RegExp(`^rebuilt certificate-status, registry-notices, merkle-log to position ${final} in [\\d.]+ s\\n$`));
+    expect(rebuilt.stdout).toMatch(new RegExp(`^rebuilt certificate-status, registry-notices, merkle-log, certificate-timeline to position ${final} in [\\d.]+ s\\n$`));
 
     const recovered = statusTable(live);
     expect(recovered).toHaveLength(Math.ceil(EVENTS / 3));
     expect(recovered).toEqual(statusTable(clean));
+    expect(otherModels(live)).toEqual(otherModels(clean));
     console.log(`killed at position ${killedAt} of ${head}; recovered read model equals a clean rebuild (${recovered.length} certificates)`);
   }, 120_000);
 });
