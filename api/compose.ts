@@ -14,7 +14,8 @@ import { defaultIssuerNames, establishIssuingCas } from '../infrastructure/ca/is
 import { establishOcspResponders } from '../infrastructure/ca/ocsp-responders.js';
 import { X509CertificateAuthority } from '../infrastructure/ca/x509-certificate-authority.js';
 import type { Config } from '../infrastructure/config/config.js';
-import { hmacHolderRefs, idSource } from '../infrastructure/ids/id-source.js';
+import { hmacActorPseudonyms, hmacHolderRefs, idSource } from '../infrastructure/ids/id-source.js';
+import { DEFAULT_REPORT_SETTINGS } from '../domain/audit/access-report.js';
 import { CrlPublisher } from '../projections/crl/crl-publisher.js';
 import { CrlHistory } from '../projections/crl/crl-reproduction.js';
 import { OcspService } from '../projections/ocsp/ocsp-service.js';
@@ -86,11 +87,20 @@ export async function composeLedger(
     log,
   );
   const logSealer = await establishLogSealer({ store, keyStore, clock, ids: idSource, tree: readModels.merkleLog }, config.LEDGER_CA_KEY_ALGORITHM);
+  const pseudonymKey = loadOrCreateSecret(config.LEDGER_HOLDER_REF_KEY, config.dataDir, HOLDER_REF_KEY_FILE);
+  const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
   return {
     store,
     clock,
     ids: idSource,
-    holderRefs: hmacHolderRefs(loadOrCreateSecret(config.LEDGER_HOLDER_REF_KEY, config.dataDir, HOLDER_REF_KEY_FILE)),
+    holderRefs: hmacHolderRefs(pseudonymKey),
+    actorPseudonym: hmacActorPseudonyms(pseudonymKey),
+    reportSettings: {
+      ...DEFAULT_REPORT_SETTINGS,
+      businessStartMinute: minutes(config.LEDGER_BUSINESS_HOURS.slice(0, 5)),
+      businessEndMinute: minutes(config.LEDGER_BUSINESS_HOURS.slice(6)),
+      minCell: config.LEDGER_REPORT_MIN_CELL,
+    },
     ca: new X509CertificateAuthority(keyStore),
     issuingCas,
     profile: {

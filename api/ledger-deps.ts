@@ -5,6 +5,7 @@ import type { CertificateAuthority, IssuingCas } from '../domain/ports/certifica
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import type { HolderRefs, IdSource } from '../domain/ports/ids.js';
+import type { ReportSettings } from '../domain/audit/access-report.js';
 import type { LogSealer } from '../infrastructure/audit/log-sealer.js';
 import type { OcspResponders } from '../infrastructure/ca/ocsp-responders.js';
 import type { CrlPublisher } from '../projections/crl/crl-publisher.js';
@@ -29,4 +30,7 @@ export interface LedgerDeps {
   readonly crlHistory: CrlHistory;
   readonly registryReactor: RegistryReactor;
   readonly logSealer: LogSealer;
+  readonly reportSettings: ReportSettings;
+  /** How reports name staff: a keyed pseudonym of the actor id. */
+  readonly actorPseudonym: (actorId: string) => string;
 }

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { EventStore } from '../domain/ports/event-store.js';
+import { AccessLog, accessLogProjection } from './audit/access-log.js';
 import { MerkleLog, merkleLogProjection } from './audit/merkle-log.js';
 import { CertificateStatusQueries, certificateStatusProjection } from './certificate-status/certificate-status.js';
 import { CertificateTimeline, certificateTimelineProjection } from './certificate-status/certificate-timeline.js';
@@ -13,7 +14,7 @@ import { openReadModels, READ_MODEL_FILE } from './read-model-db.js';
 import { RegistryNoticeQueries, registryNoticesProjection } from './registry/registry-notices.js';
 import { ProjectionRunner, type RunnerLog } from './runner.js';
 
-export const PROJECTIONS: readonly Projection[] = [certificateStatusProjection, registryNoticesProjection, merkleLogProjection, certificateTimelineProjection];
+export const PROJECTIONS: readonly Projection[] = [certificateStatusProjection, registryNoticesProjection, merkleLogProjection, certificateTimelineProjection, accessLogProjection];
 
 export interface ReadModels {
   readonly db: Database.Database;
@@ -22,6 +23,7 @@ export interface ReadModels {
   readonly registryNotices: RegistryNoticeQueries;
   readonly merkleLog: MerkleLog;
   readonly certificateTimeline: CertificateTimeline;
+  readonly accessLog: AccessLog;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export function openReadModelsFor(dataDir: string, store: EventStore, log?: Runn
     registryNotices: new RegistryNoticeQueries(db),
     merkleLog: new MerkleLog(db),
     certificateTimeline: new CertificateTimeline(db),
+    accessLog: new AccessLog(db),
     close: async () => {
       await runner.stop();
       db.close();

@@ -19,8 +19,9 @@ export const personalInformationAccessed = z.object({
     legalBasis: z.string().min(1),
     items: z.array(z.enum(PERSONAL_ITEMS)).min(1),
     holderRef: z.string().regex(/^[0-9a-f]{64}$/),
-    municipalityCode: z.string().regex(/^\d{6}$/),
-    subject: z.object({ kind: z.enum(['application', 'certificate', 'registry-change']), id: z.string().min(1) }),
+    /** Absent only when the holder has no case in any municipality of this ledger (a disclosure request about them). */
+    municipalityCode: z.string().regex(/^\d{6}$/).optional(),
+    subject: z.object({ kind: z.enum(['application', 'certificate', 'registry-change', 'disclosure-request']), id: z.string().min(1) }),
     recipient: z.string().min(1),
     accessedAt: z.iso.datetime({ offset: true }),
   }),

@@ -8,6 +8,8 @@
  * different content.
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { recordDisclosure } from '../access/read-with-record.js';
+import type { Purpose } from '../access/purposes.js';
 import { applicationAggregate } from '../application/aggregate.js';
 import { applicationStream } from '../application/decider.js';
 import { whyNotIssuable } from '../application/decide.js';
@@ -24,6 +26,7 @@ import { issuanceValidity, leafRequest, type IssuanceProfile } from './leaf-requ
 
 export interface IssuanceDeps extends HandlerDeps {
   readonly clock: Clock;
+  readonly purposes: readonly Purpose[];
   readonly ca: CertificateAuthority;
   readonly issuingCas: IssuingCas;
   readonly profile: IssuanceProfile;
@@ -57,7 +60,19 @@ export async function issueCertificate(deps: IssuanceDeps, caller: Caller, appli
   if (E.isLeft(prepared)) return prepared;
   const { terms, tbs } = prepared.right;
   const certificate = await deps.ca.sign(ca, tbs);
-  return record(deps, caller, state, terms, certificate);
+  const issued = await record(deps, caller, state, terms, certificate);
+  // A signing certificate carries the four items: handing it back is a disclosure, recorded first.
+  if (E.isRight(issued) && state.facts.certificateType === 'signing') {
+    const disclosed = await recordDisclosure(deps, step(caller, 'disclosure'), undefined, {
+      function: 'certificate.issue',
+      items: ['name', 'dateOfBirth', 'sex', 'address'],
+      holderRef: state.facts.holderRef,
+      municipalityCode: state.facts.municipalityCode,
+      subject: { kind: 'certificate', id: issued.right.serialNumber },
+    });
+    if (E.isLeft(disclosed)) return disclosed;
+  }
+  return issued;
 }
 
 interface Terms {

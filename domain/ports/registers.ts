@@ -21,3 +21,21 @@ export interface NoticeIndex {
   /** Notices about the holder received before `position` in the global log. */
   noticesOf(holderRef: string, receivedBefore: bigint): readonly string[];
 }
+
+/** One recorded access to a holder's information, as a disclosure report lists it. */
+export interface DisclosureRecord {
+  readonly accessedAt: string;
+  readonly organisation: string;
+  readonly role: string;
+  readonly purpose: string;
+  readonly legalBasis: string;
+  readonly function: string;
+  readonly items: readonly string[];
+}
+
+/** The access records as the disclosure request reads them (the access-log read model). */
+export interface AccessRecords {
+  disclosuresOf(holderRef: string): DisclosureRecord[];
+  /** A municipality the holder has a case in, if any. */
+  municipalityOf(holderRef: string): string | undefined;
+}

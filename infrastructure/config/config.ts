@@ -108,6 +108,14 @@ export const configSchema = z.object({
   /** Log level (pino). */
   /** The provable log: a signed checkpoint over the global order is sealed this often (when the log grew), and on demand. */
   LEDGER_SEAL_INTERVAL_SECONDS: z.coerce.number({ error: 'must be a whole number of seconds, at least 1' }).int().min(1, { error: 'must be a whole number of seconds, at least 1' }).default(300),
+  /** Access reports: business hours in JST (HH:MM-HH:MM, Monday to Friday); accesses outside them are flagged. */
+  LEDGER_BUSINESS_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { error: 'must be HH:MM-HH:MM (JST), e.g. 08:30-17:30' })
+    .refine((v) => v.slice(0, 5) < v.slice(6), { error: 'must end after it starts' })
+    .default('08:30-17:30'),
+  /** Access reports: counts below this are suppressed. */
+  LEDGER_REPORT_MIN_CELL: z.coerce.number({ error: 'must be a whole number, at least 1' }).int().min(1, { error: 'must be a whole number, at least 1' }).default(5),
   LEDGER_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   /** How long a shutdown waits for in-flight requests before it gives up. */
   LEDGER_SHUTDOWN_TIMEOUT_MS: positiveMs.default(10_000),

@@ -19,3 +19,8 @@ export const idSource: IdSource = {
 export function hmacHolderRefs(key: string): HolderRefs {
   return { of: (residentRecordCode) => createHmac('sha256', key).update(residentRecordCode, 'utf8').digest('hex') };
 }
+
+/** Staff as reports show them: `actor-` and 12 hex of HMAC-SHA-256(key, "actor:" ‖ id) — stable, not reversible without the key. */
+export function hmacActorPseudonyms(key: string): (actorId: string) => string {
+  return (actorId) => `actor-${createHmac('sha256', key).update(`actor:${actorId}`, 'utf8').digest('hex').slice(0, 12)}`;
+}
