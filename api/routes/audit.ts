@@ -89,7 +89,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ deps: LedgerDeps }> = async (a
     async (request, res) => {
       const result = await disclosuresOf({ ...deps, accessRecords: deps.readModels.accessLog }, callerOf(request), request.query.residentRecordCode);
       void res.header('cache-control', 'private, no-store');
-      return reply(res, result, ({ disclosures, recordedAt }) => ({ disclosures, requestRecordedAt: recordedAt.toString() }));
+      return reply(res, result, ({ disclosures, recordedAt }) => ({ residentRecordCode: request.query.residentRecordCode, disclosures, requestRecordedAt: recordedAt.toString() }));
     },
   );
 };
