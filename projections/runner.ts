@@ -72,7 +72,9 @@ export class ProjectionRunner {
   }
 
   start(): void {
-    this.running ??= this.loop();
+    if (this.running !== undefined) return;
+    this.stopped = false;
+    this.running = this.loop();
   }
 
   /** Folds everything already in the log, then stops (the CLI's catch-up and rebuild). */
@@ -87,6 +89,7 @@ export class ProjectionRunner {
     this.stopped = true;
     await this.closeSubscription?.();
     await this.running;
+    this.running = undefined;
     for (const waiter of this.waiters) waiter.resolve(false);
     this.waiters = [];
   }

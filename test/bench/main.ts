@@ -1,8 +1,9 @@
 /**
  * `npm run bench -- <suite> [options]`: prints figures beside a baseline measured in the same run.
- * Suites: store, issuance, publication (CRL generation; OCSP and status queries per second), registry. Every suite records its figures in docs/performance.md by hand, with the machine.
+ * Suites: store, issuance, publication (CRL generation; OCSP and status queries per second), registry, audit. Every suite records its figures in docs/performance.md by hand, with the machine.
  */
 import { parseArgs } from 'node:util';
+import { runAuditBench } from './audit-bench.js';
 import { benchCrlEncoding } from './crl-bench.js';
 import { runIssuanceBench } from './issuance-bench.js';
 import { runRegistryBench } from './registry-bench.js';
@@ -17,6 +18,7 @@ const SUITES: Record<string, (options: Record<string, string | undefined>) => Pr
       notices: Number(o.notices ?? 100_000),
       durabilities: (o.durability ?? 'NORMAL,FULL').split(',') as ('FULL' | 'NORMAL')[],
     }),
+  audit: (o) => runAuditBench({ events: Number(o.events ?? 1_000_000), lookups: Number(o.lookups ?? 50_000) }),
   publication: async (o) => {
     for (const entries of (o.entries ?? '100000,1000000').split(',').map(Number)) await benchCrlEncoding(entries);
     await runServingBench({ seconds: Number(o.seconds ?? 10) });
@@ -25,7 +27,7 @@ const SUITES: Record<string, (options: Record<string, string | undefined>) => Pr
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { events: { type: 'string' }, appends: { type: 'string' }, certificates: { type: 'string' }, entries: { type: 'string' }, seconds: { type: 'string' }, notices: { type: 'string' }, durability: { type: 'string' } },
+  options: { events: { type: 'string' }, appends: { type: 'string' }, certificates: { type: 'string' }, entries: { type: 'string' }, seconds: { type: 'string' }, notices: { type: 'string' }, durability: { type: 'string' }, lookups: { type: 'string' } },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(SUITES);
 for (const name of names) {

@@ -5,6 +5,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { PROJECTIONS } from '../../projections/read-models.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { certificateLog } from '../support/certificate-log.js';
 import { ledger, spawnServerProcess, startServerProcess } from '../support/processes.js';
@@ -83,7 +84,7 @@ describe('the projection runner across a crash', () => {
     mkdirSync(clean);
     copyFileSync(join(live, 'events.sqlite'), join(clean, 'events.sqlite'));
     const rebuilt = await ledger(['projections', 'rebuild'], { LEDGER_DATA_DIR: clean });
-    expect(rebuilt.stdout).toMatch(new RegExp(`^rebuilt certificate-status, registry-notices, merkle-log, certificate-timeline to position ${final} in [\\d.]+ s\\n$`));
+    expect(rebuilt.stdout).toMatch(new RegExp(`^rebuilt ${PROJECTIONS.map((p) => p.name).join(', ')} to position ${final} in [\\d.]+ s\\n$`));
 
     const recovered = statusTable(live);
     expect(recovered).toHaveLength(Math.ceil(EVENTS / 3));
