@@ -113,6 +113,7 @@ export async function composeLedger(
       validityRule: config.LEDGER_VALIDITY_RULE,
     },
     purposes: DEFAULT_PURPOSES,
+    holdLifting: config.LEDGER_HOLD_LIFTING === 'on',
     readModels,
     responders,
     ocsp,

@@ -23,6 +23,8 @@ export interface LedgerDeps {
   readonly issuingCas: IssuingCas;
   readonly profile: IssuanceProfile;
   readonly purposes: readonly Purpose[];
+  /** Policy option: a hold may be lifted (LEDGER_HOLD_LIFTING). */
+  readonly holdLifting: boolean;
   readonly readModels: ReadModels;
   readonly responders: OcspResponders;
   readonly ocsp: OcspService;

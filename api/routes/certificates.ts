@@ -1,13 +1,13 @@
-/** Certificates: delivery, holds, revocations, and reading one with its history. */
+/** Certificates: delivery, holds (and lifting them, where the policy allows), revocations, and reading one with its history. */
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { readCertificate } from '../../domain/certificate/queries.js';
-import { placeHold, recordDelivery, revokeCertificate } from '../../domain/certificate/services.js';
+import { liftHold, placeHold, recordDelivery, revokeCertificate } from '../../domain/certificate/services.js';
 import { callerOf } from '../auth/caller.js';
 import type { LedgerDeps } from '../ledger-deps.js';
 import { toPem } from './pem.js';
 import { reply } from './results.js';
 import { certificateStatus, certificateStatusAsOf } from '../../projections/certificate-status/status-query.js';
-import { asOfQuery, holdBody, positionQuery, purposeQuery, revocationBody, serialParams } from './schemas.js';
+import { asOfQuery, holdBody, holdLiftBody, positionQuery, purposeQuery, revocationBody, serialParams } from './schemas.js';
 
 const clerks = { access: { roles: ['municipal-clerk'] } } as const;
 const clerksAndOperators = { access: { roles: ['municipal-clerk', 'prefectural-operator'] } } as const;
@@ -23,6 +23,11 @@ export const certificateRoutes: FastifyPluginAsyncZod<{ deps: LedgerDeps }> = as
 
   app.post('/v1/certificates/:serial/hold', { config: clerksAndOperators, schema: { params: serialParams, body: holdBody } }, async (request, res) => {
     const result = await placeHold(deps, callerOf(request), request.params.serial, request.body.reportedBy);
+    return reply(res, result, written(request.params.serial));
+  });
+
+  app.post('/v1/certificates/:serial/hold/lift', { config: clerksAndOperators, schema: { params: serialParams, body: holdLiftBody } }, async (request, res) => {
+    const result = await liftHold(deps, callerOf(request), request.params.serial, request.body.cause);
     return reply(res, result, written(request.params.serial));
   });
 

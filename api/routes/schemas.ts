@@ -1,7 +1,7 @@
 /** Request schemas shared by the lifecycle routes (zod: the same validation names every bad field). */
 import { z } from 'zod';
 import { CERTIFICATE_TYPES, DOCUMENT_TYPES, IDENTITY_METHODS, SEXES } from '../../domain/application/events.js';
-import { HOLD_REPORTERS, LEGAL_GROUNDS, REVOCATION_REASONS } from '../../domain/certificate/events.js';
+import { HOLD_LIFT_CAUSES, HOLD_REPORTERS, LEGAL_GROUNDS, REVOCATION_REASONS } from '../../domain/certificate/events.js';
 
 /** Serial numbers as openssl prints them; lowercase is accepted and normalised. */
 export const serialNumber = z
@@ -55,6 +55,7 @@ export const revocationBody = z.object({
 });
 
 export const holdBody = z.object({ reportedBy: z.enum(HOLD_REPORTERS) });
+export const holdLiftBody = z.object({ cause: z.enum(HOLD_LIFT_CAUSES) });
 
 export function purposeQuery(purposes: readonly string[]) {
   return z.object({ purpose: z.enum(purposes as [string, ...string[]]).optional() });

@@ -1,18 +1,20 @@
 /**
  * The rules of a certificate's life: issued → delivered; issued or delivered → on hold → revoked;
- * issued or delivered → revoked; nothing leaves revoked. A revocation may take effect later than it
+ * issued or delivered → revoked; nothing leaves revoked. As in JPKI a hold ends in revocation: lifting
+ * it (on hold → issued) is a policy option, off unless the command says the policy allows it. A revocation may take effect later than it
  * is recorded (emigration with continued use), never earlier; an earlier compromise is an
  * invalidity date. `unspecified` is the reason for a certificate destroyed before delivery.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { invalidTransition, notFound, policyViolation, type DomainError } from '../shared/errors.js';
-import type { CertificateEvent, CertificateIssuedData, LegalGround, RevocationReason } from './events.js';
+import type { CertificateEvent, CertificateIssuedData, HoldLiftCause, LegalGround, RevocationReason } from './events.js';
 import type { CertificateState } from './state.js';
 
 export type CertificateCommand =
   | { readonly type: 'RecordIssuedCertificate'; readonly certificate: Omit<CertificateIssuedData, 'issuedAt'>; readonly now: Date }
   | { readonly type: 'RecordDelivery'; readonly now: Date }
   | { readonly type: 'PlaceHold'; readonly reportedBy: 'call-centre' | 'holder' | 'municipality'; readonly now: Date }
+  | { readonly type: 'LiftHold'; readonly cause: HoldLiftCause; readonly liftingAllowed: boolean; readonly now: Date }
   | {
       readonly type: 'Revoke';
       readonly reason: RevocationReason;
@@ -59,6 +61,17 @@ function hold(state: CertificateState, command: Extract<CertificateCommand, { ty
   return E.right([{ type: 'CertificateHoldPlaced', data: { serialNumber: state.facts.serialNumber, reportedBy: command.reportedBy, placedAt: command.now.toISOString() } }]);
 }
 
+function lift(state: CertificateState, command: Extract<CertificateCommand, { type: 'LiftHold' }>): Decision {
+  if (state.status === 'none') return missing();
+  if (!command.liftingAllowed) {
+    return E.left(policyViolation('hold-lifting-disabled', 'A hold ends in revocation here: lifting holds is off by policy (LEDGER_HOLD_LIFTING).'));
+  }
+  if (state.status === 'revoked') return alreadyRevoked(state);
+  if (state.status !== 'on-hold') return E.left(invalidTransition('not-on-hold', 'The certificate is not on hold.'));
+  if (expired(state, command.now)) return E.left(policyViolation('certificate-expired', 'The certificate has expired.'));
+  return E.right([{ type: 'CertificateHoldLifted', data: { serialNumber: state.facts.serialNumber, cause: command.cause, liftedAt: command.now.toISOString() } }]);
+}
+
 function revoke(state: CertificateState, command: Extract<CertificateCommand, { type: 'Revoke' }>): Decision {
   if (state.status === 'none') return missing();
   if (state.status === 'revoked') return alreadyRevoked(state);
@@ -99,6 +112,8 @@ export function decideCertificate(command: CertificateCommand, state: Certificat
       return deliver(state, command.now);
     case 'PlaceHold':
       return hold(state, command);
+    case 'LiftHold':
+      return lift(state, command);
     case 'Revoke':
       return revoke(state, command);
   }

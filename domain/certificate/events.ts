@@ -9,9 +9,12 @@ import { CERTIFICATE_TYPES } from '../application/events.js';
 export const REVOCATION_REASONS = ['unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'] as const;
 export const LEGAL_GROUNDS = ['holder-request', 'key-compromise', 'registry-change', 'record-error', 'issuer-compromise'] as const;
 export const HOLD_REPORTERS = ['call-centre', 'holder', 'municipality'] as const;
+/** Why a hold ends without a revocation (only where the lifting policy is on): the card turned up, or the report was withdrawn. */
+export const HOLD_LIFT_CAUSES = ['card-found', 'report-withdrawn'] as const;
 
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 export type LegalGround = (typeof LEGAL_GROUNDS)[number];
+export type HoldLiftCause = (typeof HOLD_LIFT_CAUSES)[number];
 
 const isoInstant = z.iso.datetime({ offset: true });
 const serial = z.string().regex(/^[0-9A-F]+$/);
@@ -45,6 +48,11 @@ export const certificateHoldPlaced = z.object({
   data: z.object({ serialNumber: serial, reportedBy: z.enum(HOLD_REPORTERS), placedAt: isoInstant }),
 });
 
+export const certificateHoldLifted = z.object({
+  type: z.literal('CertificateHoldLifted'),
+  data: z.object({ serialNumber: serial, cause: z.enum(HOLD_LIFT_CAUSES), liftedAt: isoInstant }),
+});
+
 export const certificateRevoked = z.object({
   type: z.literal('CertificateRevoked'),
   data: z.object({
@@ -61,7 +69,7 @@ export const certificateRevoked = z.object({
   }),
 });
 
-export const certificateEvent = z.discriminatedUnion('type', [certificateIssued, certificateDelivered, certificateHoldPlaced, certificateRevoked]);
+export const certificateEvent = z.discriminatedUnion('type', [certificateIssued, certificateDelivered, certificateHoldPlaced, certificateHoldLifted, certificateRevoked]);
 export type CertificateEvent = z.infer<typeof certificateEvent>;
 export type CertificateIssuedData = z.infer<typeof certificateIssued>['data'];
 export type CertificateRevokedData = z.infer<typeof certificateRevoked>['data'];

@@ -7,7 +7,7 @@ import { notFound, type DomainError } from '../shared/errors.js';
 import { certificateAggregate } from './aggregate.js';
 import type { CertificateCommand } from './decide.js';
 import { certificateStream } from './decider.js';
-import type { LegalGround, RevocationReason } from './events.js';
+import type { HoldLiftCause, LegalGround, RevocationReason } from './events.js';
 
 export interface CertificateServiceDeps extends HandlerDeps {
   readonly clock: Clock;
@@ -34,6 +34,11 @@ export function recordDelivery(deps: CertificateServiceDeps, caller: Caller, ser
 
 export function placeHold(deps: CertificateServiceDeps, caller: Caller, serialNumber: string, reportedBy: 'call-centre' | 'holder' | 'municipality') {
   return onCertificate(deps, caller, serialNumber, { type: 'PlaceHold', reportedBy, now: deps.clock.now() });
+}
+
+/** `holdLifting`: the policy option (off by default: a hold ends in revocation). */
+export function liftHold(deps: CertificateServiceDeps & { readonly holdLifting: boolean }, caller: Caller, serialNumber: string, cause: HoldLiftCause) {
+  return onCertificate(deps, caller, serialNumber, { type: 'LiftHold', cause, liftingAllowed: deps.holdLifting, now: deps.clock.now() });
 }
 
 export function revokeCertificate(

@@ -20,6 +20,8 @@ export function evolveCertificate(state: CertificateState, event: CertificateEve
       return state.status === 'issued' ? { ...state, delivered: true } : state;
     case 'CertificateHoldPlaced':
       return state.status === 'issued' ? { status: 'on-hold', facts: state.facts, delivered: state.delivered, holdPlacedAt: event.data.placedAt } : state;
+    case 'CertificateHoldLifted':
+      return state.status === 'on-hold' ? { status: 'issued', facts: state.facts, delivered: state.delivered } : state;
     case 'CertificateRevoked':
       return state.status === 'none' || state.status === 'revoked' ? state : { status: 'revoked', facts: state.facts, revocation: event.data };
     default:

@@ -21,6 +21,7 @@ export type TimelineFact =
       readonly municipalityCode: string;
     }
   | { readonly kind: 'held'; readonly recordedAt: string; readonly placedAt: string }
+  | { readonly kind: 'hold-lifted'; readonly recordedAt: string; readonly liftedAt: string }
   | {
       readonly kind: 'revoked';
       readonly recordedAt: string;
@@ -43,17 +44,23 @@ export type StatusAsOf =
 
 const at = (iso: string): number => Date.parse(iso);
 
-/** The status record a certificate's facts make (all of those given: the caller chooses which were known). */
+/**
+ * The status record a certificate's facts (in log order) make — all of those given: the caller
+ * chooses which were known. Like the live read model it keeps the latest hold and its lifting.
+ */
 export function recordOf(serialNumber: string, facts: readonly TimelineFact[]): StatusRecord | undefined {
   const issued = facts.find((f) => f.kind === 'issued');
   if (issued === undefined) return undefined;
-  const held = facts.find((f) => f.kind === 'held');
+  const heldAt = facts.findLastIndex((f) => f.kind === 'held');
+  const held = facts[heldAt];
+  const lifted = heldAt < 0 ? undefined : facts.slice(heldAt + 1).find((f) => f.kind === 'hold-lifted');
   const revoked = facts.find((f): f is Revoked => f.kind === 'revoked');
   return {
     serialNumber,
     certificateType: issued.certificateType,
     notAfter: issued.notAfter,
-    ...(held === undefined ? {} : { holdPlacedAt: held.placedAt }),
+    ...(held?.kind === 'held' ? { holdPlacedAt: held.placedAt } : {}),
+    ...(lifted?.kind === 'hold-lifted' ? { holdLiftedAt: lifted.liftedAt } : {}),
     ...(revoked === undefined
       ? {}
       : {
@@ -73,7 +80,8 @@ export function statusAsOf(facts: readonly TimelineFact[], asOf: Date, knownAt: 
   if (issued === undefined || at(issued.recordedAt) > asOf.getTime()) return { status: 'unknown' };
   const revoked = known.find((f): f is Revoked => f.kind === 'revoked');
   const revokedBy = revoked !== undefined && at(revoked.recordedAt) <= asOf.getTime() ? revoked : undefined;
-  const inEffect = known.filter((f) => f.kind !== 'revoked' || f === revokedBy);
+  // Holds and their lifting take effect when recorded: those recorded after T say nothing about T.
+  const inEffect = known.filter((f) => (f.kind === 'revoked' ? f === revokedBy : f.kind === 'issued' || at(f.recordedAt) <= asOf.getTime()));
   const record = recordOf('', inEffect);
   if (record === undefined) return { status: 'unknown' };
   const status = statusAt(record, asOf);

@@ -3,7 +3,7 @@
  * API, the CRLs and OCSP all answer by, so that they agree at every instant:
  * - past notAfter: expired (and off the CRLs);
  * - a revocation whose effective instant has come: revoked, with its reason;
- * - a hold: on hold (certificateHold);
+ * - a hold placed and not (yet) lifted: on hold (certificateHold);
  * - otherwise good — including a revocation recorded for a later instant (emigration with continued
  *   use), which the record carries as scheduled.
  */
@@ -13,7 +13,9 @@ export interface StatusRecord {
   readonly serialNumber: string;
   readonly certificateType: 'signing' | 'user-authentication';
   readonly notAfter: string;
+  /** The latest hold, and when it was lifted if it was (policy option). */
   readonly holdPlacedAt?: string;
+  readonly holdLiftedAt?: string;
   readonly revocation?: {
     readonly reason: RevocationReason;
     readonly revokedAt: string;
@@ -41,7 +43,9 @@ export function statusAt(record: StatusRecord, at: Date): CertificateStatus {
       ...(revocation.invalidityDate === undefined ? {} : { invalidityDate: revocation.invalidityDate }),
     };
   }
-  if (record.holdPlacedAt !== undefined && Date.parse(record.holdPlacedAt) <= now) {
+  const held = record.holdPlacedAt !== undefined && Date.parse(record.holdPlacedAt) <= now;
+  const lifted = record.holdLiftedAt !== undefined && Date.parse(record.holdLiftedAt) <= now;
+  if (held && !lifted && record.holdPlacedAt !== undefined) {
     return { status: 'on-hold', reason: 'certificateHold', revokedAt: record.holdPlacedAt, effectiveAt: record.holdPlacedAt };
   }
   if (revocation !== undefined) {

@@ -46,19 +46,22 @@ export function listingsAt(records: Iterable<StatusRecord>, at: Date): CrlListin
 }
 
 /**
- * The delta against a base CRL: what is listed now and was not then, and — when a hold was lifted —
- * what was listed then as certificateHold and is no longer listed (removeFromCRL). Entries that left
- * the list by expiring are simply not repeated (RFC 5280 lets expired entries drop).
+ * The delta CRL: what the CRL lists at `at` and did not list at `baseAt` (or listed with another
+ * reason, as when a hold became a revocation), and — for a hold lifted since (policy option) —
+ * `removeFromCRL`. Entries that left the list by expiring are simply not repeated (RFC 5280 lets
+ * expired entries drop), so a hold that left is marked only if its certificate is good at `at`.
  */
-export function deltaListings(base: readonly CrlListing[], now: readonly CrlListing[], liftedHolds: ReadonlySet<string> = new Set()): CrlListing[] {
+export function deltaListings(records: readonly StatusRecord[], baseAt: Date, at: Date): CrlListing[] {
+  const base = listingsAt(records, baseAt);
+  const now = listingsAt(records, at);
   const before = new Map(base.map((l) => [l.serialNumber, l]));
-  const current = new Set(now.map((l) => l.serialNumber));
   const added = now.filter((l) => {
     const was = before.get(l.serialNumber);
     return was === undefined || was.reason !== l.reason;
   });
+  const goodNow = new Set(records.filter((r) => statusAt(r, at).status === 'good').map((r) => r.serialNumber));
   const removed = base
-    .filter((l) => l.reason === 'certificateHold' && !current.has(l.serialNumber) && liftedHolds.has(l.serialNumber))
+    .filter((l) => l.reason === 'certificateHold' && goodNow.has(l.serialNumber))
     .map((l): CrlListing => ({ serialNumber: l.serialNumber, revocationDate: l.revocationDate, reason: 'removeFromCRL' }));
   return [...added, ...removed];
 }

@@ -86,6 +86,8 @@ export const configSchema = z.object({
   LEDGER_CPS_URI: z.preprocess(emptyAsUndefined, z.url({ error: 'must be a URL' }).optional()),
   /** fifth-birthday (My Number era, default) or three-years (Juki-card era). */
   LEDGER_VALIDITY_RULE: z.enum(['fifth-birthday', 'three-years'], { error: 'must be fifth-birthday or three-years' }).default('fifth-birthday'),
+  /** Whether a lost-card hold may be lifted (then `removeFromCRL` in the next delta CRL); as in JPKI, off: a hold ends in revocation. */
+  LEDGER_HOLD_LIFTING: z.enum(['off', 'on'], { error: 'must be off or on' }).default('off'),
   /**
    * Key of the holderRef pseudonym (HMAC of the resident record code), at least 32 characters.
    * Unset: generated into <LEDGER_DATA_DIR>/holder-ref-key. It must never change once holders exist:

@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS certificate_status (
   not_after       TEXT NOT NULL,
   delivered_at    TEXT,
   hold_placed_at  TEXT,
+  hold_lifted_at  TEXT,
   reason          TEXT,
   revoked_at      TEXT,
   effective_at    TEXT,
@@ -42,14 +43,15 @@ const SQL = {
   issued: `INSERT INTO certificate_status (serial_number, type, application_id, issued_position, holder_ref, municipality, issuer_key_id, not_before, not_after, position)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (serial_number) DO NOTHING`,
   delivered: 'UPDATE certificate_status SET delivered_at = ?, position = ? WHERE serial_number = ?',
-  held: 'UPDATE certificate_status SET hold_placed_at = ?, position = ? WHERE serial_number = ?',
+  held: 'UPDATE certificate_status SET hold_placed_at = ?, hold_lifted_at = NULL, position = ? WHERE serial_number = ?',
+  lifted: 'UPDATE certificate_status SET hold_lifted_at = ?, position = ? WHERE serial_number = ?',
   revoked: 'UPDATE certificate_status SET reason = ?, revoked_at = ?, effective_at = ?, invalidity_date = ?, position = ? WHERE serial_number = ?',
 };
 
 export const certificateStatusProjection: Projection = {
   name: CERTIFICATE_STATUS,
-  version: 2,
-  handles: new Set(['CertificateIssued', 'CertificateDelivered', 'CertificateHoldPlaced', 'CertificateRevoked']),
+  version: 3,
+  handles: new Set(['CertificateIssued', 'CertificateDelivered', 'CertificateHoldPlaced', 'CertificateHoldLifted', 'CertificateRevoked']),
   init: (db) => db.exec(DDL),
   reset: (db) => db.exec('DROP TABLE IF EXISTS certificate_status'),
   apply(db: Database, event: RecordedEvent) {
@@ -68,6 +70,11 @@ export const certificateStatusProjection: Projection = {
       case 'CertificateHoldPlaced': {
         const d = event.data as { serialNumber: string; placedAt: string };
         prepared(db, SQL.held).run(d.placedAt, position, d.serialNumber);
+        return;
+      }
+      case 'CertificateHoldLifted': {
+        const d = event.data as { serialNumber: string; liftedAt: string };
+        prepared(db, SQL.lifted).run(d.liftedAt, position, d.serialNumber);
         return;
       }
       case 'CertificateRevoked': {
@@ -91,6 +98,7 @@ interface Row {
   not_after: string;
   delivered_at: string | null;
   hold_placed_at: string | null;
+  hold_lifted_at: string | null;
   reason: string | null;
   revoked_at: string | null;
   effective_at: string | null;
@@ -114,6 +122,7 @@ function toRecord(row: Row): CertificateStatusRow {
     notBefore: row.not_before,
     notAfter: row.not_after,
     ...(row.hold_placed_at === null ? {} : { holdPlacedAt: row.hold_placed_at }),
+    ...(row.hold_lifted_at === null ? {} : { holdLiftedAt: row.hold_lifted_at }),
     ...(row.reason === null || row.revoked_at === null || row.effective_at === null
       ? {}
       : {
@@ -189,7 +198,7 @@ export class CertificateStatusQueries implements IssuanceRegister {
     return { rows: rows.map(toRecord), position: last === undefined ? position : BigInt(last.at) };
   }
 
-  /** Certificates that are (or will be) on a CRL of this CA: revoked or held, in one municipality or all. */
+  /** Certificates that are (or will be) on a CRL of this CA — revoked or held, a lifted hold included (for the delta's removeFromCRL) — in one municipality or all. */
   listed(issuerKeyId: string, municipalityCode?: string): CertificateStatusRow[] {
     const where = 'issuer_key_id = ? AND (revoked_at IS NOT NULL OR hold_placed_at IS NOT NULL)';
     const rows =

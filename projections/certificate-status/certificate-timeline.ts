@@ -1,6 +1,6 @@
 /**
  * The temporal read model behind status-as-of queries and CRL reproduction: every fact about a
- * certificate (issued, held, revoked), with its position in the log, the instant the ledger recorded
+ * certificate (issued, held, hold lifted, revoked), with its position in the log, the instant the ledger recorded
  * it and the instants it speaks of, one row each and never updated. A status as of T, known at T2, is
  * one indexed lookup of a serial's facts recorded by T2 and the pure rule `statusAsOf`; what a CRL
  * listed is the facts of the CA's held or revoked certificates up to the position it was computed
@@ -52,6 +52,10 @@ function factOf(event: RecordedEvent): { serialNumber: string; fact: TimelineFac
       const d = event.data as { serialNumber: string; placedAt: string };
       return { serialNumber: d.serialNumber, fact: { kind: 'held', recordedAt, placedAt: d.placedAt } };
     }
+    case 'CertificateHoldLifted': {
+      const d = event.data as { serialNumber: string; liftedAt: string };
+      return { serialNumber: d.serialNumber, fact: { kind: 'hold-lifted', recordedAt, liftedAt: d.liftedAt } };
+    }
     case 'CertificateRevoked': {
       const d = event.data as unknown as CertificateRevokedData;
       return {
@@ -73,8 +77,8 @@ function factOf(event: RecordedEvent): { serialNumber: string; fact: TimelineFac
 
 export const certificateTimelineProjection: Projection = {
   name: 'certificate-timeline',
-  version: 2,
-  handles: new Set(['CertificateIssued', 'CertificateHoldPlaced', 'CertificateRevoked']),
+  version: 3,
+  handles: new Set(['CertificateIssued', 'CertificateHoldPlaced', 'CertificateHoldLifted', 'CertificateRevoked']),
   init: (db) => db.exec(DDL),
   reset: (db) => db.exec('DROP TABLE IF EXISTS certificate_timeline'),
   apply(db: Database, event: RecordedEvent) {

@@ -171,8 +171,7 @@ export class CrlPublisher {
     // Rebuilding it from a millisecond before can only leave out entries, which the delta then
     // repeats (harmless); rebuilding from thisUpdate itself could claim entries recorded later in
     // that same second, which the delta would then miss.
-    const base = listingsAt(records, new Date(previous.thisUpdate.getTime() - 1));
-    const delta = deltaListings(base, listingsAt(records, now));
+    const delta = deltaListings(records, new Date(previous.thisUpdate.getTime() - 1), now);
     return published + (await this.issue(type, ca, now, 'full', 'delta', delta, basedOn, previous.crlNumber));
   }
 

@@ -67,7 +67,7 @@ describe('every response that discloses personal information leaves exactly one 
   let t: TestApp;
   const ids: Record<string, string> = {};
   beforeAll(async () => {
-    t = await testApp();
+    t = await testApp({ env: { LEDGER_HOLD_LIFTING: 'on' } });
   });
   afterAll(() => t.close());
 
@@ -85,6 +85,7 @@ describe('every response that discloses personal information leaves exactly one 
     { route: 'GET /v1/certificates/:serial/status', method: 'GET', url: () => `/v1/certificates/${ids.serial}/status`, as: OPERATOR },
     { route: 'POST /v1/certificates/:serial/delivery', method: 'POST', url: () => `/v1/certificates/${ids.serial}/delivery`, as: CLERK },
     { route: 'POST /v1/certificates/:serial/hold', method: 'POST', url: () => `/v1/certificates/${ids.serial}/hold`, as: OPERATOR, body: () => ({ reportedBy: 'holder' }) },
+    { route: 'POST /v1/certificates/:serial/hold/lift', method: 'POST', url: () => `/v1/certificates/${ids.serial}/hold/lift`, as: CLERK, body: () => ({ cause: 'card-found' }) },
     { route: 'POST /v1/certificates/:serial/revocation', method: 'POST', url: () => `/v1/certificates/${ids.serial}/revocation`, as: OPERATOR, body: () => ({ reason: 'keyCompromise', legalGround: 'key-compromise' }) },
     { route: 'POST /v1/applications/:id/withdrawal', method: 'POST', url: () => `/v1/applications/${ids.second}/withdrawal`, as: CLERK, body: () => ({ reason: 'moved away' }) },
     { route: 'POST /v1/applications/:id/rejection', method: 'POST', url: () => `/v1/applications/${ids.third}/rejection`, as: CLERK, body: () => ({ reason: 'documents incomplete' }) },

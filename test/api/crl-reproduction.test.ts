@@ -7,18 +7,15 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CA_KEYS_DIR } from '../../api/compose.js';
 import { crlPublished } from '../../domain/publication/events.js';
-import { FileKeyStore } from '../../infrastructure/ca/file-key-store.js';
 import { reproduceCrl } from '../../projections/crl/crl-reproduction.js';
 import { fixedClock } from '../support/clocks.js';
 import { collect } from '../support/event-store-contract.js';
 import { openssl, workDir } from '../support/openssl.js';
 import { ledger } from '../support/processes.js';
 import { residentCsr } from '../support/resident-csr.js';
-import { bearer, testApp, tokenFor, type TestApp } from '../support/test-app.js';
+import { bearer, keyStoreOf, testApp, tokenFor, type TestApp } from '../support/test-app.js';
 
 const OPERATOR = bearer(tokenFor({ role: 'prefectural-operator' }));
 const AUDITOR = bearer(tokenFor({ role: 'auditor', organisation: 'audit-office' }));
@@ -154,6 +151,3 @@ describe('past CRLs reproduced from the log', () => {
 });
 
 /** The key store the test app's CA keys live in. */
-function keyStoreOf(t: TestApp): FileKeyStore {
-  return new FileKeyStore(join(t.dataDir, CA_KEYS_DIR));
-}

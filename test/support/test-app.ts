@@ -5,12 +5,13 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app.js';
-import { composeLedger } from '../../api/compose.js';
+import { CA_KEYS_DIR, composeLedger } from '../../api/compose.js';
 import type { LedgerDeps } from '../../api/ledger-deps.js';
 import { loadConfig } from '../../infrastructure/config/config.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { Role } from '../../domain/shared/roles.js';
 import { signToken } from '../../infrastructure/auth/token-signer.js';
+import { FileKeyStore } from '../../infrastructure/ca/file-key-store.js';
 import { SqliteEventStore } from '../../infrastructure/event-store/sqlite/sqlite-event-store.js';
 import { systemClock } from './clocks.js';
 import { tempDir } from './temp-dir.js';
@@ -75,4 +76,9 @@ export async function testApp(
       dir.remove();
     },
   };
+}
+
+/** The app's key store, opened again: what an auditor's `ledger crl reproduce` signs with. */
+export function keyStoreOf(t: TestApp): FileKeyStore {
+  return new FileKeyStore(join(t.dataDir, CA_KEYS_DIR));
 }

@@ -60,6 +60,21 @@ describe('a lost-card hold', () => {
     spec.given([issued, delivered]).when({ type: 'PlaceHold', reportedBy: 'call-centre', now }).then([held]);
     spec.given([issued, held]).when({ type: 'PlaceHold', reportedBy: 'holder', now }).thenFails('InvalidTransition', 'already-on-hold');
   });
+  it('is lifted only where the policy allows it, and only while it lasts', () => {
+    const lift = (liftingAllowed: boolean): CertificateCommand => ({ type: 'LiftHold', cause: 'card-found', liftingAllowed, now: later });
+    const lifted: CertificateEvent = { type: 'CertificateHoldLifted', data: { serialNumber, cause: 'card-found', liftedAt: later.toISOString() } };
+    spec.given([issued, delivered, held]).when(lift(false)).thenFails('PolicyViolation', 'hold-lifting-disabled');
+    spec.given([issued, delivered, held]).when(lift(true)).then([lifted]);
+    spec.given([issued, delivered, held, lifted]).when(lift(true)).thenFails('InvalidTransition', 'not-on-hold');
+    spec.given([issued, held, revoked]).when(lift(true)).thenFails('InvalidTransition', 'already-revoked');
+    spec.given([]).when(lift(true)).thenFails('NotFound', 'certificate-not-found');
+    spec.given([issued, held]).when({ type: 'LiftHold', cause: 'report-withdrawn', liftingAllowed: true, now: new Date('2031-06-16T00:00:00.000Z') }).thenFails('PolicyViolation', 'certificate-expired');
+    // Lifted, the certificate is as it was: delivered, and may be held again.
+    spec.given([issued, delivered, held, lifted]).when({ type: 'RecordDelivery', now: later }).thenFails('InvalidTransition', 'already-delivered');
+    spec.given([issued, held, lifted]).when({ type: 'PlaceHold', reportedBy: 'holder', now: later }).then([
+      { type: 'CertificateHoldPlaced', data: { serialNumber, reportedBy: 'holder', placedAt: later.toISOString() } },
+    ]);
+  });
   it('ends in revocation', () => {
     spec.given([issued, delivered, held]).when(revoke({ reason: 'cessationOfOperation', legalGround: 'holder-request' })).then([
       { ...revoked, data: { ...revoked.data, reason: 'cessationOfOperation', legalGround: 'holder-request' } } as CertificateEvent,

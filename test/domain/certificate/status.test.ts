@@ -17,6 +17,12 @@ describe('status at an instant', () => {
       effectiveAt: '2027-01-01T00:00:00.000Z',
     });
   });
+  it('is good again from the instant a hold is lifted', () => {
+    const lifted = { ...record, holdPlacedAt: '2027-01-01T00:00:00.000Z', holdLiftedAt: '2027-01-03T00:00:00.000Z' };
+    expect(statusAt(lifted, at('2027-01-02T23:59:59.999Z'))).toMatchObject({ status: 'on-hold' });
+    expect(statusAt(lifted, at('2027-01-03T00:00:00.000Z'))).toEqual({ status: 'good' });
+    expect(statusAt(lifted, at('2026-12-31T00:00:00.000Z'))).toEqual({ status: 'good' });
+  });
   it('is revoked from the effective instant, good with the revocation scheduled before it', () => {
     const revocation = { reason: 'affiliationChanged' as const, revokedAt: '2027-01-01T00:00:00.000Z', effectiveAt: '2027-03-31T15:00:00.000Z' };
     const revoked = { ...record, holdPlacedAt: '2026-12-01T00:00:00.000Z', revocation };

@@ -25,17 +25,27 @@ describe('what a CRL lists at an instant', () => {
   });
 
   it('gives a delta of what changed since a base, a hold turned revocation included', () => {
-    const then = listingsAt(records, new Date('2027-01-03T00:00:00.000Z'));
-    const now = listingsAt(records, new Date('2027-04-01T00:00:00.000Z'));
-    expect(deltaListings(then, now).map((l) => [l.serialNumber, l.reason])).toEqual([
+    const delta = deltaListings(records, new Date('2027-01-03T00:00:00.000Z'), new Date('2027-04-01T00:00:00.000Z'));
+    expect(delta.map((l) => [l.serialNumber, l.reason])).toEqual([
       ['04', 'affiliationChanged'],
       ['06', 'cessationOfOperation'],
     ]);
   });
 
-  it('says removeFromCRL for a lifted hold', () => {
-    const held = [{ serialNumber: '07', revocationDate: '2027-01-01T00:00:00.000Z', reason: 'certificateHold' as const }];
-    expect(deltaListings(held, [], new Set(['07']))).toEqual([{ serialNumber: '07', revocationDate: '2027-01-01T00:00:00.000Z', reason: 'removeFromCRL' }]);
-    expect(deltaListings(held, [])).toEqual([]);
+  it('lists a hold while it lasts and says removeFromCRL in the delta after it was lifted, unless the certificate expired', () => {
+    const lifted: StatusRecord = { ...base, serialNumber: '07', holdPlacedAt: '2027-01-01T00:00:00.000Z', holdLiftedAt: '2027-01-04T00:00:00.000Z' };
+    const liftedThenExpired: StatusRecord = { ...lifted, serialNumber: '08', notAfter: '2027-01-20T00:00:00.000Z' };
+    const stillHeld: StatusRecord = { ...base, serialNumber: '09', holdPlacedAt: '2027-01-01T00:00:00.000Z' };
+    const all = [lifted, liftedThenExpired, stillHeld];
+    expect(listingsAt(all, new Date('2027-01-03T00:00:00.000Z')).map((l) => l.serialNumber)).toEqual(['07', '08', '09']);
+    expect(listingsAt(all, new Date('2027-01-05T00:00:00.000Z')).map((l) => l.serialNumber)).toEqual(['09']);
+    expect(deltaListings(all, new Date('2027-01-03T00:00:00.000Z'), new Date('2027-01-05T00:00:00.000Z'))).toEqual([
+      { serialNumber: '07', revocationDate: '2027-01-01T00:00:00.000Z', reason: 'removeFromCRL' },
+      { serialNumber: '08', revocationDate: '2027-01-01T00:00:00.000Z', reason: 'removeFromCRL' },
+    ]);
+    // Past notAfter the entry just drops: nothing to remove.
+    expect(deltaListings(all, new Date('2027-01-03T00:00:00.000Z'), new Date('2027-02-01T00:00:00.000Z')).map((l) => l.serialNumber)).toEqual(['07']);
+    // A hold lifted before the base was never on it: nothing to say.
+    expect(deltaListings(all, new Date('2027-01-04T12:00:00.000Z'), new Date('2027-01-05T00:00:00.000Z'))).toEqual([]);
   });
 });
