@@ -13,6 +13,7 @@ import { callerOf } from '../auth/caller.js';
 import type { LedgerDeps } from '../ledger-deps.js';
 import { toPem } from './pem.js';
 import { reply } from './results.js';
+import { disclosing } from './disclosing.js';
 import {
   applicationBody,
   applicationParams,
@@ -75,7 +76,7 @@ export const applicationRoutes: FastifyPluginAsyncZod<{ deps: LedgerDeps }> = as
 
   app.get(
     '/v1/applications/:id',
-    { config: readers, schema: { params: applicationParams, querystring: purposeQuery(deps.purposes.map((p) => p.name)) } },
+    { ...disclosing, config: readers, schema: { params: applicationParams, querystring: purposeQuery(deps.purposes.map((p) => p.name)) } },
     async (request, res) => {
       const result = await readApplication(deps, callerOf(request), request.params.id, request.query.purpose);
       return reply(res, result, ({ state, history, position }) => ({

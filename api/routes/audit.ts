@@ -17,6 +17,7 @@ import { disclosuresOf } from '../../domain/audit/disclosures.js';
 import { callerOf } from '../auth/caller.js';
 import { accessReportCsv } from '../views/access-report-csv.js';
 import { accessReportHtml } from '../views/access-report-html.js';
+import { disclosing } from './disclosing.js';
 
 const auditors = { access: { roles: ['auditor'] } } as const;
 const council = { access: { roles: ['privacy-council', 'auditor'] } } as const;
@@ -85,7 +86,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ deps: LedgerDeps }> = async (a
 
   app.get(
     '/v1/audit/disclosures',
-    { config: auditors, schema: { querystring: z.object({ residentRecordCode: z.string().regex(/^\d{11}$/, { error: 'must be the 11-digit resident record code' }) }) } },
+    { ...disclosing, config: auditors, schema: { querystring: z.object({ residentRecordCode: z.string().regex(/^\d{11}$/, { error: 'must be the 11-digit resident record code' }) }) } },
     async (request, res) => {
       const result = await disclosuresOf({ ...deps, accessRecords: deps.readModels.accessLog }, callerOf(request), request.query.residentRecordCode);
       void res.header('cache-control', 'private, no-store');

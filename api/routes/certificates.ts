@@ -8,6 +8,7 @@ import { toPem } from './pem.js';
 import { reply } from './results.js';
 import { certificateStatus, certificateStatusAsOf } from '../../projections/certificate-status/status-query.js';
 import { asOfQuery, holdBody, holdLiftBody, positionQuery, purposeQuery, revocationBody, serialParams } from './schemas.js';
+import { disclosing } from './disclosing.js';
 
 const clerks = { access: { roles: ['municipal-clerk'] } } as const;
 const clerksAndOperators = { access: { roles: ['municipal-clerk', 'prefectural-operator'] } } as const;
@@ -64,7 +65,7 @@ export const certificateRoutes: FastifyPluginAsyncZod<{ deps: LedgerDeps }> = as
 
   app.get(
     '/v1/certificates/:serial',
-    { config: readers, schema: { params: serialParams, querystring: purposeQuery(deps.purposes.map((p) => p.name)) } },
+    { ...disclosing, config: readers, schema: { params: serialParams, querystring: purposeQuery(deps.purposes.map((p) => p.name)) } },
     async (request, res) => {
       const result = await readCertificate(deps, callerOf(request), request.params.serial, request.query.purpose);
       return reply(res, result, ({ state, certificate, history, position }) => ({

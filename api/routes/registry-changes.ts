@@ -17,6 +17,7 @@ import { domainProblem } from '../problems/domain-problem.js';
 import { problem, sendProblem } from '../problems/problem.js';
 import { reply } from './results.js';
 import { purposeQuery } from './schemas.js';
+import { disclosing } from './disclosing.js';
 
 const MAX_BATCH = 10_000;
 
@@ -114,7 +115,7 @@ export const registryChangeRoutes: FastifyPluginAsyncZod<{ deps: LedgerDeps }> =
 
   app.get(
     '/v1/registry-changes/:noticeId',
-    { config: readers, schema: { params: z.object({ noticeId }), querystring: purposeQuery(deps.purposes.map((p) => p.name)) } },
+    { ...disclosing, config: readers, schema: { params: z.object({ noticeId }), querystring: purposeQuery(deps.purposes.map((p) => p.name)) } },
     async (request, res) => {
       const result = await readNotice(deps, callerOf(request), request.params.noticeId, request.query.purpose);
       return reply(res, result, ({ state, history, position }) => {

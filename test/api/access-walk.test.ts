@@ -38,7 +38,7 @@ function routesOf(tree: string): string[] {
     stack.length = depth;
     const segment = match[2] ?? '';
     stack.push(segment === '*' ? '/*' : segment);
-    for (const method of (match[3] ?? '').split(', ')) if (method !== 'HEAD') routes.push(`${method} ${stack.join('')}`);
+    for (const method of (match[3] ?? '').split(', ')) routes.push(`${method} ${stack.join('')}`);
   }
   return routes;
 }
@@ -107,7 +107,9 @@ describe('every response that discloses personal information leaves exactly one 
   const notice = (noticeId: string) => ({ noticeId, residentRecordCode: CODE, municipalityCode: CHIYODA, kind: 'address', before: items, after: { ...items, address: '大阪府大阪市北区１' }, minor: false, effectiveDate: '2026-11-20' });
 
   it('covers every route the app serves', () => {
-    const served = routesOf(t.app.printRoutes({ commonPrefix: false })).sort();
+    const served = routesOf(t.app.printRoutes({ commonPrefix: false }))
+      .filter((r) => !r.startsWith('HEAD '))
+      .sort();
     expect(served.length).toBeGreaterThan(25);
     expect(steps.map((s) => s.route).sort(), 'a route with no step in this walk: decide whether it discloses and add it').toEqual(served);
   });
@@ -154,6 +156,20 @@ describe('every response that discloses personal information leaves exactly one 
       'GET /v1/audit/disclosures',
     ]);
   }, 60_000);
+
+  it('offers HEAD on every GET but those that disclose, where a HEAD would record an access and show nothing', async () => {
+    const disclosingGets = ['GET /v1/applications/:id', 'GET /v1/certificates/:serial', 'GET /v1/registry-changes/:noticeId', 'GET /v1/audit/disclosures'];
+    const served = routesOf(t.app.printRoutes({ commonPrefix: false }));
+    const heads = served.filter((r) => r.startsWith('HEAD ')).map((r) => r.replace('HEAD ', 'GET '));
+    expect(heads.sort()).toEqual(served.filter((r) => r.startsWith('GET ') && !disclosingGets.includes(r)).sort());
+    for (const step of steps.filter((s) => disclosingGets.includes(s.route))) {
+      const correlationId = `head-${step.route}`;
+      const res = await t.app.inject({ method: 'HEAD', url: step.url(), headers: { 'x-correlation-id': correlationId, ...(step.as.authorization === undefined ? {} : { authorization: step.as.authorization }) } });
+      expect(res.statusCode, step.route).toBe(404);
+      const records = (await collect(t.store.readAll())).filter((e) => e.type === 'PersonalInformationAccessed' && e.metadata.correlationId === correlationId);
+      expect(records, step.route).toEqual([]);
+    }
+  });
 });
 
 /** An OCSP request for the issued certificate, made by openssl. */
