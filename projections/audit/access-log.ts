@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS access_records (
 );
 CREATE INDEX IF NOT EXISTS access_records_by_time ON access_records (accessed_at);
 CREATE INDEX IF NOT EXISTS access_records_by_holder ON access_records (holder_ref, actor_id, accessed_at, municipality);
-CREATE INDEX IF NOT EXISTS access_records_by_minute ON access_records (minute_jst, accessed_at);
+CREATE INDEX IF NOT EXISTS access_records_by_minute ON access_records (minute_jst, accessed_at, weekday_jst, actor_id, role, organisation);
 CREATE TABLE IF NOT EXISTS holder_cases (holder_ref TEXT NOT NULL, municipality TEXT NOT NULL, PRIMARY KEY (holder_ref, municipality)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS access_daily (
   day TEXT NOT NULL, organisation TEXT NOT NULL, role TEXT NOT NULL, purpose TEXT NOT NULL, legal_basis TEXT NOT NULL, function TEXT NOT NULL,

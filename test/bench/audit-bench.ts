@@ -22,7 +22,8 @@ import { certificateLog } from '../support/certificate-log.js';
 import { systemClock } from '../support/clocks.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const YEAR_START = Date.parse('2025-11-25T00:00:00Z');
+/** A JST midnight: the access records' minutes are JST minutes, and the year's report covers whole JST days. */
+const YEAR_START = Date.parse('2025-11-25T00:00:00+09:00');
 const DAY = 86_400_000;
 
 /** Access records over a year: 40 clerks and 10 operators, mostly in business hours, about the seeded holders. */
