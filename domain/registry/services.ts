@@ -6,7 +6,7 @@
  * the notice, so running a step again (after a crash) writes nothing new.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { recordAccess } from '../access/record-access.js';
+import { recordAccessOnce, subjectAccessStream } from '../access/record-access.js';
 import { applicationAggregate } from '../application/aggregate.js';
 import { applicationStream } from '../application/decider.js';
 import { certificateAggregate } from '../certificate/aggregate.js';
@@ -105,7 +105,7 @@ async function itemsOf(store: EventStore, certificate: Pick<RegisteredCertificat
 
 /** Matching compares the register's data with what certificates carry: a handover of personal information, recorded. */
 async function recordHandover(deps: ReactorDeps, cause: RecordedEvent, notice: RegistryChangeReceivedData, step: string): Promise<void> {
-  await recordAccess(deps, reactorCaller(cause, `registry-change/${notice.noticeId}/${step}`), {
+  await recordAccessOnce(deps, reactorCaller(cause, `registry-change/${notice.noticeId}/${step}`), {
     function: 'registry.matching',
     purpose: 'registry-matching',
     purposeStated: true,
@@ -116,7 +116,7 @@ async function recordHandover(deps: ReactorDeps, cause: RecordedEvent, notice: R
     subject: { kind: 'registry-change', id: notice.noticeId },
     recipient: 'registry-matching',
     accessedAt: deps.clock.now().toISOString(),
-  });
+  }, subjectAccessStream('registry-change', notice.noticeId));
 }
 
 async function carryOut(deps: ReactorDeps, cause: RecordedEvent, noticeId: string, planned: PlannedCertificate, now: Date): Promise<{ outcome: CertificateOutcome; effectiveAt?: string }> {
