@@ -40,7 +40,11 @@ export function inclusionProofFor(log: MerkleLog, position: bigint, treeSize: nu
   const notYet = folded(log, treeSize, 'treeSize');
   if (notYet !== undefined) return E.left(notYet);
   const leaf = log.leafAtPosition(position);
-  if (leaf === undefined) return E.left(notFound('event-not-found', `No event at position ${position} has been folded into the log tree.`));
+  if (leaf === undefined) {
+    const last = log.leafAt(log.size() - 1)?.position ?? 0n;
+    if (position > last) return E.left({ ...notYetConsistent(position, last), detail: `The log tree has folded up to position ${last}, not yet ${position}; retry shortly.` });
+    return E.left(notFound('event-not-found', `There is no event at position ${position}.`));
+  }
   if (leaf.index >= treeSize) {
     return E.left(policyViolation('not-in-tree', `The event at position ${position} is event number ${leaf.index + 1}, after the tree of size ${treeSize}.`, 'query.treeSize'));
   }

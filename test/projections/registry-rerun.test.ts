@@ -42,7 +42,7 @@ describe('a registry step run again', () => {
     const handovers = events.filter((e) => e.type === 'PersonalInformationAccessed' && (e.data as { function: string }).function === 'registry.matching');
     expect(handovers.map((e) => (e.data as { subject: { id: string } }).subject.id)).toEqual(['RERUN-1']);
     expect(events.filter((e) => e.type === 'CertificateRevoked' && (e.data as { serialNumber: string }).serialNumber === serialNumber)).toHaveLength(1);
-    const status = await t.app.inject({ method: 'GET', url: `/v1/certificates/${serialNumber}/status`, headers: OPERATOR });
+    const status = await t.app.inject({ method: 'GET', url: `/v1/certificates/${serialNumber}/status?minPosition=${head}`, headers: OPERATOR });
     expect(status.json().status).toBe('revoked');
   });
 });

@@ -178,11 +178,13 @@ export class SqliteEventStore implements EventStore {
     let remaining = maxCount ?? Number.MAX_SAFE_INTEGER;
     return batchedIterable(() => {
       if (remaining <= 0) return undefined;
-      const rows = fetch(from, Math.min(READ_BATCH, remaining));
+      const size = Math.min(READ_BATCH, remaining);
+      const rows = fetch(from, size);
       remaining -= rows.length;
       const last = rows[rows.length - 1];
       if (last !== undefined) from = backwards ? last[key] - 1 : last[key] + 1;
-      return rows.map(toRecordedEvent);
+      // Fewer rows than asked for: the end (of the stream, or of the log as it stands now).
+      return { items: rows.map(toRecordedEvent), last: rows.length < size || remaining <= 0 };
     });
   }
 
