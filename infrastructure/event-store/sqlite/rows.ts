@@ -16,9 +16,10 @@ export type EventRow = readonly [
 export const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, hash';
 
 /**
- * An event read from the file. Its metadata is parsed on first use: most readers of the log (a
- * projection folding `data`) never look at it, and parsing it eagerly costs about a fifth of
- * readAll's throughput (docs/performance.md).
+ * An event read from the file. Its data and metadata are parsed on first use: most readers of the
+ * log look at few of the events they pass (a projection folds only the types it handles; the
+ * registry reactor acts on two; the log tree needs only the hash), and parsing eagerly costs about
+ * a fifth of readAll's throughput for the metadata alone (docs/performance.md).
  */
 class StoredEvent implements RecordedEvent {
   readonly id: string;
@@ -26,7 +27,8 @@ class StoredEvent implements RecordedEvent {
   readonly revision: bigint;
   readonly position: bigint;
   readonly type: string;
-  readonly data: JsonObject;
+  #dataText: string;
+  #data: JsonObject | undefined;
   #metadataText: string;
   #hash: string;
   #metadata: EventMetadata | undefined;
@@ -37,9 +39,14 @@ class StoredEvent implements RecordedEvent {
     this.stream = row[2];
     this.revision = BigInt(row[3]);
     this.type = row[4];
-    this.data = JSON.parse(row[5]);
+    this.#dataText = row[5];
     this.#metadataText = row[6];
     this.#hash = row[7];
+  }
+
+  get data(): JsonObject {
+    this.#data ??= JSON.parse(this.#dataText) as JsonObject;
+    return this.#data;
   }
 
   get metadata(): EventMetadata {
