@@ -25,6 +25,8 @@ export interface AppDependencies {
   readonly auth: { readonly secret: string; readonly issuer: string };
   /** pino log level; no logging when absent (tests). */
   readonly logLevel?: string;
+  /** Where the log goes (standard output when absent); tests read it. */
+  readonly logStream?: { write(line: string): void };
 }
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -32,7 +34,10 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logLevel === undefined ? false : { level: deps.logLevel, serializers: requestLogSerializers },
+    logger:
+      deps.logLevel === undefined
+        ? false
+        : { level: deps.logLevel, serializers: requestLogSerializers, ...(deps.logStream === undefined ? {} : { stream: deps.logStream }) },
     genReqId: (request) => {
       const given = request.headers[CORRELATION_HEADER];
       return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();

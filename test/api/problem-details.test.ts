@@ -7,9 +7,11 @@ const PROBLEM = /^application\/problem\+json/;
 describe('errors are problem+json everywhere', () => {
   let t: TestApp;
   const operator = bearer(tokenFor({ role: 'prefectural-operator' }));
+  const log: string[] = [];
 
   beforeAll(async () => {
     t = await testApp({
+      log: { write: (line) => log.push(line) },
       extend: (app) => {
         app.post(
           '/test/applications',
@@ -22,6 +24,7 @@ describe('errors are problem+json everywhere', () => {
           },
           async () => ({ ok: true }),
         );
+        app.get('/test/unparsable', { config: { access: 'public' } }, async () => JSON.parse('山田 太郎 東京都千代田区永田町１'));
         app.get('/test/explode', { config: { access: 'public' } }, async () => {
           throw new Error('secret internals: resident 12345678901 at /srv/ledger/db.ts:42');
         });
@@ -92,6 +95,17 @@ describe('errors are problem+json everywhere', () => {
     expect(res.json()).toMatchObject({ type: 'urn:jpki-ledger:problem:internal-error', status: 500, correlationId: 'corr-123' });
     expect(res.headers['x-correlation-id']).toBe('corr-123');
     expect(res.body).not.toMatch(/secret internals|12345678901|db\.ts|stack/);
+  });
+
+  it('logs an unexpected error under its correlation id, without the text a JSON syntax error quotes', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/test/unparsable', headers: { 'x-correlation-id': 'log-check-1' } });
+    expect(res.statusCode).toBe(500);
+    const lines = log.filter((line) => line.includes('log-check-1')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const logged = lines.find((line) => line.msg === 'unexpected error');
+    expect(logged?.err).toMatchObject({ type: 'SyntaxError', message: expect.stringContaining('withheld') });
+    expect(JSON.stringify(lines)).not.toMatch(/山田|永田町/);
+    // Lines about the request carry method, path and status, never query strings or headers.
+    expect(lines.some((line) => (line.req as { path?: string } | undefined)?.path === '/test/unparsable')).toBe(true);
   });
 
   it('generates a correlation id when the caller gives none', async () => {

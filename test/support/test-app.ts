@@ -45,7 +45,7 @@ export interface TestApp {
 
 /** Builds the app; `extend` may add test-only routes before it is ready. */
 export async function testApp(
-  options: { clock?: Clock; extend?: (app: FastifyInstance) => void; env?: Record<string, string> } = {},
+  options: { clock?: Clock; extend?: (app: FastifyInstance) => void; env?: Record<string, string>; log?: { write(line: string): void } } = {},
 ): Promise<TestApp> {
   const dir = tempDir();
   const clock = options.clock ?? systemClock;
@@ -54,7 +54,11 @@ export async function testApp(
   const ledger = await composeLedger(config, store, clock);
   ledger.readModels.runner.start();
   ledger.registryReactor.start();
-  const app = await buildApp({ ledger, auth: { secret: TEST_SECRET, issuer: TEST_ISSUER } });
+  const app = await buildApp({
+    ledger,
+    auth: { secret: TEST_SECRET, issuer: TEST_ISSUER },
+    ...(options.log === undefined ? {} : { logLevel: 'info', logStream: options.log }),
+  });
   try {
     options.extend?.(app);
     await app.ready();
