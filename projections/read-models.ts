@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { EventStore } from '../domain/ports/event-store.js';
-import { AccessLog, accessLogProjection } from './audit/access-log.js';
+import { accessLogProjection } from './audit/access-log.js';
+import { AccessLog } from './audit/access-log-queries.js';
 import { MerkleLog, merkleLogProjection } from './audit/merkle-log.js';
 import { CertificateStatusQueries, certificateStatusProjection } from './certificate-status/certificate-status.js';
 import { CertificateTimeline, certificateTimelineProjection } from './certificate-status/certificate-timeline.js';

@@ -8,7 +8,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REPORT_SETTINGS, type AccessAggregates, type ReportSettings } from '../../domain/audit/access-report.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
-import { AccessLog, accessLogProjection } from '../../projections/audit/access-log.js';
+import { accessLogProjection } from '../../projections/audit/access-log.js';
+import { AccessLog } from '../../projections/audit/access-log-queries.js';
 
 const START = Date.parse('2027-03-01T00:00:00+09:00'); // a Monday in JST
 const HOUR = 3600_000;
