@@ -1,9 +1,10 @@
 /**
  * The rules of a certificate's life: issued → delivered; issued or delivered → on hold → revoked;
- * issued or delivered → revoked; nothing leaves revoked. As in JPKI a hold ends in revocation: lifting
- * it (on hold → issued) is a policy option, off unless the command says the policy allows it. A revocation may take effect later than it
- * is recorded (emigration with continued use), never earlier; an earlier compromise is an
- * invalidity date. `unspecified` is the reason for a certificate destroyed before delivery.
+ * issued or delivered → revoked; nothing leaves revoked. As in JPKI a hold ends in revocation:
+ * lifting it (on hold → issued) is a policy option, refused unless the command says the policy
+ * allows it. A revocation may take effect later than it is recorded (emigration with continued
+ * use), never earlier; an earlier compromise is an invalidity date. `unspecified` is the reason for
+ * a certificate destroyed before delivery.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { invalidTransition, notFound, policyViolation, type DomainError } from '../shared/errors.js';
