@@ -17,6 +17,7 @@ const SUITES: Record<string, (options: Record<string, string | undefined>) => Pr
     runRegistryBench({
       notices: Number(o.notices ?? 100_000),
       durabilities: (o.durability ?? 'NORMAL,FULL').split(',') as ('FULL' | 'NORMAL')[],
+      ...(o.rate === undefined ? {} : { rate: Number(o.rate) }),
     }),
   audit: (o) => runAuditBench({ events: Number(o.events ?? 1_000_000), lookups: Number(o.lookups ?? 50_000) }),
   publication: async (o) => {
@@ -27,7 +28,7 @@ const SUITES: Record<string, (options: Record<string, string | undefined>) => Pr
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { events: { type: 'string' }, appends: { type: 'string' }, certificates: { type: 'string' }, entries: { type: 'string' }, seconds: { type: 'string' }, notices: { type: 'string' }, durability: { type: 'string' }, lookups: { type: 'string' } },
+  options: { events: { type: 'string' }, appends: { type: 'string' }, certificates: { type: 'string' }, entries: { type: 'string' }, seconds: { type: 'string' }, notices: { type: 'string' }, durability: { type: 'string' }, lookups: { type: 'string' }, rate: { type: 'string' } },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(SUITES);
 for (const name of names) {
