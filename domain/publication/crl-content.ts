@@ -3,17 +3,11 @@
  * listed while it is revoked (reason and invalidity date) or on hold (certificateHold), and drops off
  * once past notAfter. A revocation recorded for a later instant is listed from that instant.
  */
+import type { RevocationReason } from '../certificate/events.js';
 import { statusAt, type StatusRecord } from '../certificate/status.js';
 
-export type CrlReasonName =
-  | 'unspecified'
-  | 'keyCompromise'
-  | 'cACompromise'
-  | 'affiliationChanged'
-  | 'superseded'
-  | 'cessationOfOperation'
-  | 'certificateHold'
-  | 'removeFromCRL';
+/** What a CRL of this ledger can say: a revocation's reason, a hold, and (delta only) a lifted hold. */
+export type CrlReasonName = RevocationReason | 'certificateHold' | 'removeFromCRL';
 
 export interface CrlListing {
   readonly serialNumber: string;
