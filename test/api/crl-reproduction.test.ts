@@ -14,12 +14,9 @@ import { fixedClock } from '../support/clocks.js';
 import { collect } from '../support/event-store-contract.js';
 import { openssl, workDir } from '../support/openssl.js';
 import { ledger } from '../support/processes.js';
-import { residentCsr } from '../support/resident-csr.js';
-import { bearer, keyStoreOf, testApp, tokenFor, type TestApp } from '../support/test-app.js';
+import { AUDITOR, issueSigning, OPERATOR, postOk } from '../support/http-lifecycle.js';
+import { keyStoreOf, testApp, type TestApp } from '../support/test-app.js';
 
-const OPERATOR = bearer(tokenFor({ role: 'prefectural-operator' }));
-const AUDITOR = bearer(tokenFor({ role: 'auditor', organisation: 'audit-office' }));
-const clerkOf = (municipality: string) => bearer(tokenFor({ role: 'municipal-clerk', municipality }));
 const PUBLIC_URL = 'http://ledger.test';
 
 describe('past CRLs reproduced from the log', () => {
@@ -31,19 +28,10 @@ describe('past CRLs reproduced from the log', () => {
   /** Instants at which the full CRL a relying party got was recorded, with its SHA-256. */
   const served: { at: string; sha256: string; number: string }[] = [];
 
-  const post = async (url: string, headers: Record<string, string>, payload?: object) => {
-    const res = await t.app.inject({ method: 'POST', url, headers, ...(payload === undefined ? {} : { payload }) });
-    expect(res.statusCode, res.body).toBeLessThan(300);
-    return res.json() as Record<string, string>;
-  };
+  const post = (url: string, headers: Record<string, string>, payload?: object) => postOk(t, url, headers, payload);
   async function issue(municipality: string): Promise<string> {
     code += 1;
-    const clerk = clerkOf(municipality);
-    const applicant = { residentRecordCode: String(code), name: '山田 太郎', nameKana: 'ヤマダ タロウ', dateOfBirth: '1990-06-15', sex: 'male', address: '東京都千代田区' };
-    const id = (await post('/v1/applications', clerk, { certificateType: 'signing', municipalityCode: municipality, applicant })).applicationId;
-    await post(`/v1/applications/${id}/identity-verification`, clerk, { result: 'verified', method: 'photo-id', documentType: 'passport' });
-    await post(`/v1/applications/${id}/public-key`, clerk, { csr: await residentCsr() });
-    return (await post(`/v1/applications/${id}/issuance`, OPERATOR)).serialNumber as string;
+    return (await issueSigning(t, municipality, String(code))).serialNumber;
   }
   async function publish(): Promise<void> {
     clock.advance(2000);

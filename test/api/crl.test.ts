@@ -8,11 +8,9 @@ import { certIdFor } from '../../infrastructure/ca/ocsp/cert-id.js';
 import { collect } from '../support/event-store-contract.js';
 import { fixedClock } from '../support/clocks.js';
 import { openssl, workDir } from '../support/openssl.js';
-import { residentCsr } from '../support/resident-csr.js';
-import { bearer, testApp, tokenFor, type TestApp } from '../support/test-app.js';
+import { clerkOf, issueSigning, OPERATOR, postOk } from '../support/http-lifecycle.js';
+import { testApp, type TestApp } from '../support/test-app.js';
 
-const clerkOf = (municipality: string) => bearer(tokenFor({ role: 'municipal-clerk', municipality }));
-const OPERATOR = bearer(tokenFor({ role: 'prefectural-operator' }));
 const CHIYODA = '131016';
 const OSAKA = '271004';
 
@@ -34,21 +32,12 @@ describe('CRLs', () => {
     dir.remove();
   });
 
-  const post = async (url: string, headers: Record<string, string>, payload?: object) => {
-    const res = await t.app.inject({ method: 'POST', url, headers, ...(payload === undefined ? {} : { payload }) });
-    expect(res.statusCode, res.body).toBeLessThan(300);
-    return res.json() as Record<string, string>;
-  };
+  const post = (url: string, headers: Record<string, string>, payload?: object) => postOk(t, url, headers, payload);
 
   async function issue(municipality: string, holder?: string): Promise<{ serialNumber: string; path: string }> {
     code += 1;
-    const clerk = clerkOf(municipality);
-    const applicant = { residentRecordCode: holder ?? String(code), name: '山田 太郎', nameKana: 'ヤマダ タロウ', dateOfBirth: '1990-06-15', sex: 'male', address: '東京都千代田区' };
-    const id = (await post('/v1/applications', clerk, { certificateType: 'signing', municipalityCode: municipality, applicant })).applicationId;
-    await post(`/v1/applications/${id}/identity-verification`, clerk, { result: 'verified', method: 'photo-id', documentType: 'passport' });
-    await post(`/v1/applications/${id}/public-key`, clerk, { csr: await residentCsr() });
-    const issued = await post(`/v1/applications/${id}/issuance`, OPERATOR);
-    return { serialNumber: issued.serialNumber as string, path: dir.write(`${issued.serialNumber}.pem`, issued.certificatePem as string) };
+    const issued = await issueSigning(t, municipality, holder ?? String(code));
+    return { serialNumber: issued.serialNumber, path: dir.write(`${issued.serialNumber}.pem`, issued.certificatePem) };
   }
 
   /** Lets the read model fold everything, then runs one publication pass. */
