@@ -23,7 +23,16 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** Principals of tokens this app has verified, by Authorization header, until the token expires. */
+    verifiedTokens: Map<string, { readonly principal: Principal; readonly until: number }>;
+  }
 }
+
+/** Tokens remembered at most; the map is emptied when full. */
+const VERIFIED_TOKENS = 10_000;
+/** A token without `exp` is verified again after this long. */
+const NO_EXPIRY_RECHECK_MS = 60_000;
 
 export interface AuthenticationOptions {
   readonly secret: string;
@@ -53,26 +62,38 @@ export async function admitted(request: FastifyRequest, reply: FastifyReply, rol
 
 function admitting(roles: readonly Role[]): onRequestHookHandler {
   return async function authorise(request: FastifyRequest, reply: FastifyReply) {
-    if (request.headers.authorization === undefined) {
+    const authorization = request.headers.authorization;
+    if (authorization === undefined) {
       return unauthenticated(reply, 'This route needs a bearer token in the Authorization header.');
     }
-    let payload: unknown;
-    try {
-      payload = await request.jwtVerify();
-    } catch {
-      return unauthenticated(reply, 'The bearer token is invalid, expired or not issued by this ledger.');
+    // The same token again (a relying party's status queries): its signature and claims were checked.
+    const verified = request.server.verifiedTokens;
+    let principal = verified.get(authorization);
+    if (principal === undefined || principal.until <= Date.now()) {
+      verified.delete(authorization);
+      let payload: unknown;
+      try {
+        payload = await request.jwtVerify();
+      } catch {
+        return unauthenticated(reply, 'The bearer token is invalid, expired or not issued by this ledger.');
+      }
+      const claims = claimsSchema.safeParse(payload);
+      if (!claims.success) return unauthenticated(reply, 'The bearer token’s claims are incomplete or invalid.');
+      const exp = (payload as { exp?: unknown }).exp;
+      principal = { principal: principalOf(claims.data), until: typeof exp === 'number' ? exp * 1000 : Date.now() + NO_EXPIRY_RECHECK_MS };
+      if (verified.size >= VERIFIED_TOKENS) verified.clear();
+      verified.set(authorization, principal);
     }
-    const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) return unauthenticated(reply, 'The bearer token’s claims are incomplete or invalid.');
-    const principal = principalOf(claims.data);
-    if (!roles.includes(principal.role)) {
-      return sendProblem(
-        reply,
-        problem(403, 'forbidden', 'Forbidden', `The role ${principal.role} may not use this route; it admits ${roles.join(', ')}.`),
-      );
-    }
-    request.principal = principal;
+    return admit(request, reply, roles, principal.principal);
   };
+}
+
+function admit(request: FastifyRequest, reply: FastifyReply, roles: readonly Role[], principal: Principal): FastifyReply | undefined {
+  if (!roles.includes(principal.role)) {
+    return sendProblem(reply, problem(403, 'forbidden', 'Forbidden', `The role ${principal.role} may not use this route; it admits ${roles.join(', ')}.`));
+  }
+  request.principal = principal;
+  return undefined;
 }
 
 function withAccessCheck(route: RouteOptions): void {
@@ -89,10 +110,11 @@ function withAccessCheck(route: RouteOptions): void {
 async function authentication(app: FastifyInstance, options: AuthenticationOptions): Promise<void> {
   await app.register(fastifyJwt, {
     secret: options.secret,
-    // Verified tokens are cached (by fast-jwt, until they expire): a status query should not pay an HMAC each time.
+    // Verified tokens are cached (by fast-jwt, until they expire; and their principals by the access check).
     verify: { algorithms: [TOKEN_ALGORITHM], allowedIss: options.issuer, cache: 10_000 },
   });
   app.decorateRequest('principal', null);
+  app.decorate('verifiedTokens', new Map());
   app.addHook('onRoute', withAccessCheck);
 }
 

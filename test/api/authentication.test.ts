@@ -62,6 +62,26 @@ describe('authentication and roles', () => {
     expect(res.json().detail).toContain('auditor');
   });
 
+  it('keeps refusing a token once it has expired, though it was admitted before', async () => {
+    const token = bearer(tokenFor({ role: 'prefectural-operator' }, { expiresInSeconds: 1 }));
+    expect((await get('/test/registry-or-operator', token)).statusCode).toBe(200);
+    expect((await get('/test/registry-or-operator', token)).statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect((await get('/test/registry-or-operator', token)).statusCode).toBe(401);
+  });
+
+  it('admits a token verified by this app only: another app with another secret refuses it', async () => {
+    const token = bearer(tokenFor({ role: 'prefectural-operator' }));
+    expect((await get('/test/registry-or-operator', token)).statusCode).toBe(200);
+    const other = await testApp({ authSecret: 'a-different-secret-of-at-least-32-characters' });
+    try {
+      const res = await other.app.inject({ method: 'GET', url: '/v1/certificates/0A0B/status', headers: token });
+      expect(res.statusCode).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('lets public routes through without a token', async () => {
     expect((await get('/health')).statusCode).toBe(200);
   });

@@ -45,7 +45,7 @@ export interface TestApp {
 
 /** Builds the app; `extend` may add test-only routes before it is ready. */
 export async function testApp(
-  options: { clock?: Clock; extend?: (app: FastifyInstance) => void; env?: Record<string, string>; log?: { write(line: string): void } } = {},
+  options: { clock?: Clock; extend?: (app: FastifyInstance) => void; env?: Record<string, string>; log?: { write(line: string): void }; authSecret?: string } = {},
 ): Promise<TestApp> {
   const dir = tempDir();
   const clock = options.clock ?? systemClock;
@@ -56,7 +56,7 @@ export async function testApp(
   ledger.registryReactor.start();
   const app = await buildApp({
     ledger,
-    auth: { secret: TEST_SECRET, issuer: TEST_ISSUER },
+    auth: { secret: options.authSecret ?? TEST_SECRET, issuer: TEST_ISSUER },
     ...(options.log === undefined ? {} : { logLevel: 'info', logStream: options.log }),
   });
   try {
