@@ -16,17 +16,18 @@ const OCSP_REQUEST = 'application/ocsp-request';
 const OCSP_RESPONSE = 'application/ocsp-response';
 
 function send(reply: FastifyReply, answer: OcspAnswer, clock: Clock, cacheable: boolean): FastifyReply {
-  void reply.type(OCSP_RESPONSE);
   if (cacheable && answer.cache !== undefined) {
-    const { thisUpdate, nextUpdate, etag } = answer.cache;
+    const { nextUpdate, etag, lastModified, expires } = answer.cache;
     const maxAge = Math.max(0, Math.floor((nextUpdate.getTime() - clock.now().getTime()) / 1000));
-    void reply
-      .header('last-modified', thisUpdate.toUTCString())
-      .header('expires', nextUpdate.toUTCString())
-      .header('cache-control', `max-age=${maxAge}, public, no-transform, must-revalidate`)
-      .header('etag', etag);
+    void reply.headers({
+      'content-type': OCSP_RESPONSE,
+      'last-modified': lastModified,
+      expires,
+      'cache-control': `max-age=${maxAge}, public, no-transform, must-revalidate`,
+      etag,
+    });
   } else {
-    void reply.header('cache-control', 'no-store');
+    void reply.headers({ 'content-type': OCSP_RESPONSE, 'cache-control': 'no-store' });
   }
   return reply.send(answer.der);
 }

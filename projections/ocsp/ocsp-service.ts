@@ -32,7 +32,14 @@ export interface OcspSettings {
 export interface OcspAnswer {
   readonly der: Buffer;
   /** For RFC 5019 caching headers: absent on error responses and nonce answers. */
-  readonly cache?: { readonly thisUpdate: Date; readonly nextUpdate: Date; readonly etag: string };
+  readonly cache?: {
+    readonly thisUpdate: Date;
+    readonly nextUpdate: Date;
+    readonly etag: string;
+    /** thisUpdate and nextUpdate as HTTP dates, made once per answer rather than per request. */
+    readonly lastModified: string;
+    readonly expires: string;
+  };
 }
 
 const DDL = `
@@ -166,7 +173,10 @@ export class OcspService {
 
   private cacheable(row: CachedRow): OcspAnswer {
     const der = Buffer.from(row.der);
-    return { der, cache: { thisUpdate: new Date(row.this_update), nextUpdate: new Date(row.next_update), etag: `"${createHash('sha1').update(der).digest('hex')}"` } };
+    const thisUpdate = new Date(row.this_update);
+    const nextUpdate = new Date(row.next_update);
+    const etag = `"${createHash('sha1').update(der).digest('hex')}"`;
+    return { der, cache: { thisUpdate, nextUpdate, etag, lastModified: thisUpdate.toUTCString(), expires: nextUpdate.toUTCString() } };
   }
 
   private async store(type: CertificateType, certId: CertId, now: Date): Promise<CachedRow> {
