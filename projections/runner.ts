@@ -12,6 +12,7 @@ import type { Database } from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
 import { folds, type Projection } from './projection.js';
 import { readCheckpoint, readVersion, writeCheckpoint, writeVersion } from './read-model-db.js';
+import { PositionWaiters } from './position-waiters.js';
 
 export interface RunnerLog {
   error(details: object, message: string): void;
@@ -25,13 +26,12 @@ export interface RunnerOptions {
   readonly log?: RunnerLog;
 }
 
-type Waiter = { readonly position: bigint; readonly resolve: (reached: boolean) => void };
 
 export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly retryDelayMs: number;
   private readonly applied = new Map<string, bigint>();
-  private waiters: Waiter[] = [];
+  private readonly waiters = new PositionWaiters();
   private readonly foldListeners: ((events: readonly RecordedEvent[]) => void)[] = [];
   private caughtUpWaiters: (() => void)[] = [];
   private stopped = false;
@@ -90,25 +90,13 @@ export class ProjectionRunner {
     await this.closeSubscription?.();
     await this.running;
     this.running = undefined;
-    for (const waiter of this.waiters) waiter.resolve(false);
-    this.waiters = [];
+    this.waiters.cancelAll();
   }
 
   /** Resolves true once every projection has folded `position`, false after `timeoutMs`. */
   waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
     if (this.position >= position) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        position,
-        resolve: (reached) => {
-          clearTimeout(timer);
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          resolve(reached);
-        },
-      };
-      const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(position, timeoutMs);
   }
 
   private async loop(): Promise<void> {
@@ -187,8 +175,7 @@ export class ProjectionRunner {
     if (folded === undefined) return false;
     for (const listener of this.foldListeners) listener(events);
     for (const [name, position] of folded) this.applied.set(name, position);
-    const position = this.position;
-    for (const waiter of this.waiters.filter((w) => w.position <= position)) waiter.resolve(true);
+    this.waiters.reached(this.position);
     return true;
   }
 }

@@ -9,6 +9,7 @@
 import type { Database } from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
 import { checkIssuedCertificate, processNotice, type ReactorDeps } from '../../domain/registry/services.js';
+import { PositionWaiters } from '../position-waiters.js';
 import { prepared } from '../prepared.js';
 import type { ProjectionRunner, RunnerLog } from '../runner.js';
 
@@ -18,7 +19,7 @@ export class RegistryReactor {
   private stopped = false;
   private running: Promise<void> | undefined;
   private closeSubscription: (() => Promise<void>) | undefined;
-  private waiters: { readonly position: bigint; readonly resolve: (reached: boolean) => void }[] = [];
+  private readonly waiters = new PositionWaiters();
 
   constructor(
     private readonly db: Database,
@@ -48,22 +49,13 @@ export class RegistryReactor {
     this.stopped = true;
     await this.closeSubscription?.();
     await this.running;
-    for (const waiter of this.waiters) waiter.resolve(false);
+    this.waiters.cancelAll();
   }
 
   /** Resolves true once the reactor has handled `position`, false after `timeoutMs` (tests, benchmarks). */
   waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
     if (this.position >= position) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(false), timeoutMs);
-      const done = (reached: boolean): void => {
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(reached);
-      };
-      const waiter = { position, resolve: done };
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(position, timeoutMs);
   }
 
   private async loop(): Promise<void> {
@@ -114,6 +106,6 @@ export class RegistryReactor {
       );
       this.unsaved = 0;
     }
-    for (const waiter of this.waiters.filter((w) => w.position <= event.position)) waiter.resolve(true);
+    this.waiters.reached(event.position);
   }
 }
