@@ -3,7 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 /** Statements prepared once per database connection: a catch-up folds hundreds of thousands of events. */
 const statements = new WeakMap<Database, Map<string, Statement>>();
 
-export function prepared(db: Database, sql: string): Statement {
+export function prepared<Parameters extends unknown[] = unknown[], Result = unknown>(db: Database, sql: string): Statement<Parameters, Result> {
   let forDb = statements.get(db);
   if (forDb === undefined) {
     forDb = new Map();
@@ -14,5 +14,5 @@ export function prepared(db: Database, sql: string): Statement {
     statement = db.prepare(sql);
     forDb.set(sql, statement);
   }
-  return statement;
+  return statement as Statement<Parameters, Result>;
 }

@@ -75,8 +75,7 @@ export class AccessLog implements AccessRecords {
   /** Whole days: totals from the roll-up (all of a non-business day is after hours), plus business-day accesses outside business hours. */
   private dailyActors(fromDay: string, toDay: string, from: Date, to: Date, settings: ReportSettings): ActorRow[] {
     const days = businessDays(settings);
-    const totals = this.db
-      .prepare(
+    const totals = prepared(this.db,
         `SELECT actor_id, role, organisation, SUM(total) AS total, SUM(without_case) AS without_case,
            SUM(CASE WHEN CAST(strftime('%w', day) AS INTEGER) NOT IN (${days}) THEN total ELSE 0 END) AS after_hours
          FROM actor_daily WHERE day >= ? AND day < ? GROUP BY actor_id, role, organisation`,
@@ -84,8 +83,7 @@ export class AccessLog implements AccessRecords {
       .all(fromDay, toDay) as ActorRow[];
     const outsideHours = (minute: string) =>
       `SELECT actor_id, role, organisation, weekday_jst FROM access_records INDEXED BY access_records_by_minute WHERE ${minute} AND accessed_at >= ? AND accessed_at < ?`;
-    const early = this.db
-      .prepare(
+    const early = prepared(this.db,
         `SELECT actor_id, role, organisation, 0 AS total, 0 AS without_case, COUNT(*) AS after_hours FROM
            (${outsideHours('minute_jst < ?')} UNION ALL ${outsideHours('minute_jst >= ?')})
          WHERE weekday_jst IN (${days}) GROUP BY actor_id, role, organisation`,
@@ -95,8 +93,7 @@ export class AccessLog implements AccessRecords {
   }
 
   private rawActors(from: Date, to: Date, settings: ReportSettings): ActorRow[] {
-    return this.db
-      .prepare(
+    return prepared(this.db,
         `SELECT actor_id, role, organisation, COUNT(*) AS total, SUM(without_case) AS without_case,
            SUM(CASE WHEN weekday_jst NOT IN (${businessDays(settings)}) OR minute_jst < ? OR minute_jst >= ? THEN 1 ELSE 0 END) AS after_hours
          FROM access_records WHERE accessed_at >= ? AND accessed_at < ? GROUP BY actor_id, role, organisation`,

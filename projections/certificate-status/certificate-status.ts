@@ -189,8 +189,7 @@ export class CertificateStatusQueries implements IssuanceRegister {
 
   /** Certificates of one CA whose record changed after `position`, and the position they bring it to. */
   changedSince(position: bigint, issuerKeyId: string): { readonly rows: CertificateStatusRow[]; readonly position: bigint } {
-    const rows = this.db
-      .prepare<[bigint, string], Row & { at: string }>(
+    const rows = prepared<[bigint, string], Row & { at: string }>(this.db,
         'SELECT *, CAST(position AS TEXT) AS at FROM certificate_status WHERE position > ? AND issuer_key_id = ? ORDER BY position',
       )
       .all(position, issuerKeyId);
@@ -203,15 +202,14 @@ export class CertificateStatusQueries implements IssuanceRegister {
     const where = 'issuer_key_id = ? AND (revoked_at IS NOT NULL OR hold_placed_at IS NOT NULL)';
     const rows =
       municipalityCode === undefined
-        ? this.db.prepare<[string], Row>(`SELECT * FROM certificate_status WHERE ${where} ORDER BY serial_number`).all(issuerKeyId)
-        : this.db.prepare<[string, string], Row>(`SELECT * FROM certificate_status WHERE ${where} AND municipality = ? ORDER BY serial_number`).all(issuerKeyId, municipalityCode);
+        ? prepared<[string], Row>(this.db, `SELECT * FROM certificate_status WHERE ${where} ORDER BY serial_number`).all(issuerKeyId)
+        : prepared<[string, string], Row>(this.db, `SELECT * FROM certificate_status WHERE ${where} AND municipality = ? ORDER BY serial_number`).all(issuerKeyId, municipalityCode);
     return rows.map(toRecord);
   }
 
   /** The municipalities this CA has issued to: one CRL partition each. */
   municipalities(issuerKeyId: string): string[] {
-    return this.db
-      .prepare<[string], { municipality: string }>('SELECT DISTINCT municipality FROM certificate_status WHERE issuer_key_id = ? ORDER BY municipality')
+    return prepared<[string], { municipality: string }>(this.db, 'SELECT DISTINCT municipality FROM certificate_status WHERE issuer_key_id = ? ORDER BY municipality')
       .all(issuerKeyId)
       .map((r) => r.municipality);
   }
@@ -222,14 +220,12 @@ export class CertificateStatusQueries implements IssuanceRegister {
    * certificate expiring, in that period.
    */
   crlChanges(issuerKeyId: string, position: bigint, from: string, to: string): { readonly municipalities: Set<string>; readonly position: bigint } {
-    const changed = this.db
-      .prepare<[string, bigint], { municipality: string; at: string }>(
+    const changed = prepared<[string, bigint], { municipality: string; at: string }>(this.db,
         `SELECT municipality, CAST(position AS TEXT) AS at FROM certificate_status
          WHERE issuer_key_id = ? AND position > ? AND (revoked_at IS NOT NULL OR hold_placed_at IS NOT NULL)`,
       )
       .all(issuerKeyId, position);
-    const timed = this.db
-      .prepare<[string, string, string, string, string], { municipality: string }>(
+    const timed = prepared<[string, string, string, string, string], { municipality: string }>(this.db,
         `SELECT municipality FROM certificate_status WHERE issuer_key_id = ? AND (revoked_at IS NOT NULL OR hold_placed_at IS NOT NULL)
          AND ((effective_at > ? AND effective_at <= ?) OR (not_after > ? AND not_after <= ?))`,
       )
@@ -240,7 +236,7 @@ export class CertificateStatusQueries implements IssuanceRegister {
 
   /** The issuance register: a holder's certificates, newest first. */
   byHolder(holderRef: string): CertificateStatusRow[] {
-    return this.db.prepare<[string], Row>('SELECT * FROM certificate_status WHERE holder_ref = ? ORDER BY not_before DESC, serial_number').all(holderRef).map(toRecord);
+    return prepared<[string], Row>(this.db, 'SELECT * FROM certificate_status WHERE holder_ref = ? ORDER BY not_before DESC, serial_number').all(holderRef).map(toRecord);
   }
 
   /** The issuance register as registry matching reads it: the holder's certificates recorded before a position. */

@@ -28,6 +28,7 @@ import { prepareCrl, signCrl, type CrlEntry } from '../../infrastructure/ca/crl/
 import { CERTIFICATE_STATUS, type CertificateStatusQueries, type CertificateStatusRow } from '../certificate-status/certificate-status.js';
 import { readCheckpoint } from '../read-model-db.js';
 import { appendSystemEvent } from '../../infrastructure/event-store/system-event.js';
+import { prepared } from '../prepared.js';
 
 export interface CrlSettings {
   readonly nextUpdateSeconds: number;
@@ -87,8 +88,7 @@ export class CrlPublisher {
   }
 
   document(type: CertificateType, partition: string): CrlDocument | undefined {
-    const row = this.db
-      .prepare<[string, string], { crl_number: string; this_update: string; next_update: string; sha256: string; path: string }>(
+    const row = prepared<[string, string], { crl_number: string; this_update: string; next_update: string; sha256: string; path: string }>(this.db,
         'SELECT crl_number, this_update, next_update, sha256, path FROM crl_documents WHERE certificate_type = ? AND partition = ?',
       )
       .get(type, partition);
@@ -114,8 +114,7 @@ export class CrlPublisher {
   private async publishFor(type: CertificateType): Promise<number> {
     const ca = await this.deps.issuingCas.current(type);
     const now = this.deps.clock.now();
-    const last = this.db
-      .prepare<[string], { position: string; checked_at: string }>('SELECT position, checked_at FROM crl_publisher WHERE certificate_type = ?')
+    const last = prepared<[string], { position: string; checked_at: string }>(this.db, 'SELECT position, checked_at FROM crl_publisher WHERE certificate_type = ?')
       .get(type);
     const changes = this.deps.statuses.crlChanges(ca.keyId, BigInt(last?.position ?? '0'), last?.checked_at ?? new Date(0).toISOString(), now.toISOString());
     const full = this.document(type, 'full');
@@ -147,8 +146,7 @@ export class CrlPublisher {
     }
     // Changes held back by the minimum interval keep the old marks, so the next pass sees them again.
     if (!deferred) {
-      this.db
-        .prepare(
+      prepared(this.db,
           'INSERT INTO crl_publisher (certificate_type, position, checked_at) VALUES (?, ?, ?) ON CONFLICT (certificate_type) DO UPDATE SET position = excluded.position, checked_at = excluded.checked_at',
         )
         .run(type, changes.position.toString(), at.toISOString());
@@ -240,8 +238,7 @@ export class CrlPublisher {
     const temporary = `${path}.${process.pid}.tmp`;
     writeFileSync(temporary, der);
     renameSync(temporary, path);
-    this.db
-      .prepare(
+    prepared(this.db,
         `INSERT INTO crl_documents (certificate_type, partition, crl_number, this_update, next_update, sha256, path) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (certificate_type, partition) DO UPDATE SET crl_number = excluded.crl_number, this_update = excluded.this_update,
            next_update = excluded.next_update, sha256 = excluded.sha256, path = excluded.path`,

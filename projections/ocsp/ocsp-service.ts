@@ -21,6 +21,7 @@ import { ocspErrorResponse, signOcspResponse, type CertStatus } from '../../infr
 import type { OcspResponders } from '../../infrastructure/ca/ocsp-responders.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { serialsChangedBy, type CertificateStatusQueries, type CertificateStatusRow } from '../certificate-status/certificate-status.js';
+import { prepared } from '../prepared.js';
 
 export interface OcspSettings {
   /** How long a response is valid (nextUpdate − thisUpdate). */
@@ -115,14 +116,13 @@ export class OcspService {
   async presign(type: CertificateType): Promise<number> {
     const now = this.deps.clock.now();
     const ca = await this.deps.issuingCas.current(type);
-    const since = this.db.prepare<[string], { position: string }>('SELECT position FROM ocsp_presigner WHERE certificate_type = ?').get(type)?.position ?? '0';
+    const since = prepared<[string], { position: string }>(this.db, 'SELECT position FROM ocsp_presigner WHERE certificate_type = ?').get(type)?.position ?? '0';
     const changed = this.deps.statuses.changedSince(BigInt(since), ca.keyId);
-    const stale = this.db
-      .prepare<[string, string], { serial_number: string; hash_algorithm: 'sha1' | 'sha256'; status_key: string }>(
+    const stale = prepared<[string, string], { serial_number: string; hash_algorithm: 'sha1' | 'sha256'; status_key: string }>(this.db,
         'SELECT serial_number, hash_algorithm, status_key FROM ocsp_responses WHERE certificate_type = ? AND next_update <= ?',
       )
       .all(type, new Date(now.getTime() + this.deps.settings.refreshBeforeSeconds * 1000).toISOString());
-    const cached = this.db.prepare<[string], { serial_number: string; hash_algorithm: 'sha1' | 'sha256'; status_key: string }>(
+    const cached = prepared<[string], { serial_number: string; hash_algorithm: 'sha1' | 'sha256'; status_key: string }>(this.db,
       'SELECT serial_number, hash_algorithm, status_key FROM ocsp_responses WHERE certificate_type = ?',
     );
     const moved = cached.all(type).filter((row) => row.status_key !== this.statusKey(this.deps.statuses.bySerial(row.serial_number), ca.keyId, now));
@@ -130,8 +130,7 @@ export class OcspService {
     for (const row of changed.rows) todo.set(`${row.serialNumber}/sha1`, 'sha1');
     for (const row of [...stale, ...moved]) todo.set(`${row.serial_number}/${row.hash_algorithm}`, row.hash_algorithm);
     for (const [key, algorithm] of todo) await this.store(type, certIdFor(ca, key.split('/')[0] as string, algorithm), now);
-    this.db
-      .prepare('INSERT INTO ocsp_presigner (certificate_type, position) VALUES (?, ?) ON CONFLICT (certificate_type) DO UPDATE SET position = excluded.position')
+    prepared(this.db, 'INSERT INTO ocsp_presigner (certificate_type, position) VALUES (?, ?) ON CONFLICT (certificate_type) DO UPDATE SET position = excluded.position')
       .run(type, changed.position.toString());
     return todo.size;
   }
@@ -188,8 +187,7 @@ export class OcspService {
       next_update: this.nextUpdate(now).toISOString(),
       der: Buffer.from(der),
     };
-    this.db
-      .prepare(
+    prepared(this.db,
         `INSERT INTO ocsp_responses (certificate_type, serial_number, hash_algorithm, status_key, this_update, next_update, der)
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (certificate_type, serial_number, hash_algorithm) DO UPDATE SET
