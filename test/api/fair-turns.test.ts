@@ -4,10 +4,8 @@
  * sent while a large batch is being received is answered before the batch is.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATOR } from '../support/http-lifecycle.js';
-import { bearer, testApp, tokenFor, type TestApp } from '../support/test-app.js';
-
-const FEED = bearer(tokenFor({ role: 'registry-feed', organisation: 'juki-net' }));
+import { FEED, OPERATOR } from '../support/http-lifecycle.js';
+import { testApp, type TestApp } from '../support/test-app.js';
 
 describe('long work and other requests', () => {
   let t: TestApp;

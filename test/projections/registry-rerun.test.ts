@@ -7,10 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processNotice } from '../../domain/registry/services.js';
 import { collect } from '../support/event-store-contract.js';
-import { clerkOf, issueSigning, OPERATOR } from '../support/http-lifecycle.js';
-import { bearer, testApp, tokenFor, type TestApp } from '../support/test-app.js';
-
-const FEED = bearer(tokenFor({ role: 'registry-feed', organisation: 'juki-net' }));
+import { clerkOf, FEED, issueSigning, OPERATOR } from '../support/http-lifecycle.js';
+import { testApp, type TestApp } from '../support/test-app.js';
 
 describe('a registry step run again', () => {
   let t: TestApp;

@@ -8,6 +8,7 @@ import { bearer, tokenFor, type TestApp } from './test-app.js';
 
 export const OPERATOR = bearer(tokenFor({ role: 'prefectural-operator' }));
 export const AUDITOR = bearer(tokenFor({ role: 'auditor', organisation: 'audit-office' }));
+export const FEED = bearer(tokenFor({ role: 'registry-feed', organisation: 'juki-net' }));
 export const clerkOf = (municipality: string) => bearer(tokenFor({ role: 'municipal-clerk', municipality }));
 
 /** POSTs and expects success; returns the JSON reply. */
