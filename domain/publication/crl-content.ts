@@ -44,10 +44,10 @@ export function listingsAt(records: Iterable<StatusRecord>, at: Date): CrlListin
  * reason, as when a hold became a revocation), and — for a hold lifted since (policy option) —
  * `removeFromCRL`. Entries that left the list by expiring are simply not repeated (RFC 5280 lets
  * expired entries drop), so a hold that left is marked only if its certificate is good at `at`.
+ * `now` is what the full CRL lists at `at`, when the caller has it already.
  */
-export function deltaListings(records: readonly StatusRecord[], baseAt: Date, at: Date): CrlListing[] {
+export function deltaListings(records: readonly StatusRecord[], baseAt: Date, at: Date, now: readonly CrlListing[] = listingsAt(records, at)): CrlListing[] {
   const base = listingsAt(records, baseAt);
-  const now = listingsAt(records, at);
   const before = new Map(base.map((l) => [l.serialNumber, l]));
   const added = now.filter((l) => {
     const was = before.get(l.serialNumber);

@@ -163,13 +163,14 @@ export class CrlPublisher {
   /** The full CRL and, when there is an earlier full CRL, a delta against it (one numbering). */
   private async publishFull(type: CertificateType, ca: IssuingCa, now: Date, previous: CrlDocument | undefined): Promise<number> {
     const { records, basedOn } = this.content(ca.keyId);
-    const published = await this.issue(type, ca, now, 'full', 'full', listingsAt(records, now), basedOn);
+    const current = listingsAt(records, now);
+    const published = await this.issue(type, ca, now, 'full', 'full', current, basedOn);
     if (previous === undefined) return published;
     // The base listed what was in effect when it was computed, which was at or after its thisUpdate.
     // Rebuilding it from a millisecond before can only leave out entries, which the delta then
     // repeats (harmless); rebuilding from thisUpdate itself could claim entries recorded later in
     // that same second, which the delta would then miss.
-    const delta = deltaListings(records, new Date(previous.thisUpdate.getTime() - 1), now);
+    const delta = deltaListings(records, new Date(previous.thisUpdate.getTime() - 1), now, current);
     return published + (await this.issue(type, ca, now, 'full', 'delta', delta, basedOn, previous.crlNumber));
   }
 

@@ -112,7 +112,7 @@ export async function reproduceCrl(deps: ReproductionDeps, published: PublishedC
     deltaOf = BigInt(data.baseCrlNumber ?? '0');
     const base = await findPublishedCrl(deps.store, type, 'full', deltaOf);
     if (base === undefined) throw new Error(`delta CRL ${data.crlNumber} names base CRL ${deltaOf}, which was never published`);
-    listings = deltaListings(records, new Date(Date.parse(base.data.thisUpdate) - 1), thisUpdate);
+    listings = deltaListings(records, new Date(Date.parse(base.data.thisUpdate) - 1), thisUpdate, listings);
   }
   const urls = publicationUrls(deps.publicUrl, type, scopeOf(data.partition));
   const scope = scopeOf(data.partition);
