@@ -2,7 +2,7 @@
  * Records one access to personal information before the response that discloses it is sent: if
  * the record cannot be written, nothing is disclosed.
  */
-import type { EventStore } from '../ports/event-store.js';
+import type { EventStore, NewEvent } from '../ports/event-store.js';
 import type { IdSource } from '../ports/ids.js';
 import { formatIsoDate, jstDateOf } from '../shared/calendar.js';
 import { commandContext, type Caller } from '../shared/caller.js';
@@ -13,18 +13,17 @@ export const accessStream = (at: Date): string => `access-${formatIsoDate(jstDat
 /** The stream of the accesses the ledger itself makes for one subject (a registry notice): small, so a step run again can find its record. */
 export const subjectAccessStream = (kind: string, id: string): string => `access-${kind}-${id}`;
 
-export async function recordAccess(
-  deps: { readonly store: EventStore; readonly ids: IdSource },
-  caller: Caller,
-  access: PersonalInformationAccessed['data'],
-): Promise<bigint> {
-  const stream = accessStream(new Date(access.accessedAt));
+type AccessDeps = { readonly store: EventStore; readonly ids: IdSource };
+
+/** The access record a caller's request leaves on `stream`: its id follows from the request's idempotency key. */
+function accessRecord(deps: AccessDeps, caller: Caller, access: PersonalInformationAccessed['data'], stream: string): NewEvent {
   const context = commandContext({ ...caller, idempotencyKey: `${caller.idempotencyKey}/access` });
-  const appended = await deps.store.append(
-    stream,
-    [{ id: deps.ids.eventId(context.idempotencyKey, stream, 0), type: 'PersonalInformationAccessed', schemaVersion: 1, data: access as never, metadata: context }],
-    { expectedRevision: 'any' },
-  );
+  return { id: deps.ids.eventId(context.idempotencyKey, stream, 0), type: 'PersonalInformationAccessed', schemaVersion: 1, data: access as never, metadata: context };
+}
+
+export async function recordAccess(deps: AccessDeps, caller: Caller, access: PersonalInformationAccessed['data']): Promise<bigint> {
+  const stream = accessStream(new Date(access.accessedAt));
+  const appended = await deps.store.append(stream, [accessRecord(deps, caller, access, stream)], { expectedRevision: 'any' });
   if (appended._tag === 'Left') throw new Error('an access record with expected revision any cannot conflict');
   return appended.right.position;
 }
@@ -36,22 +35,14 @@ export async function recordAccess(
  * (On the day's stream an append with expected revision `any` is only recognised as a repeat while
  * it is still the stream's last event.)
  */
-export async function recordAccessOnce(
-  deps: { readonly store: EventStore; readonly ids: IdSource },
-  caller: Caller,
-  access: PersonalInformationAccessed['data'],
-  stream: string,
-): Promise<bigint> {
-  const context = commandContext({ ...caller, idempotencyKey: `${caller.idempotencyKey}/access` });
-  const id = deps.ids.eventId(context.idempotencyKey, stream, 0);
+export async function recordAccessOnce(deps: AccessDeps, caller: Caller, access: PersonalInformationAccessed['data'], stream: string): Promise<bigint> {
+  const record = accessRecord(deps, caller, access, stream);
   let tip: bigint | 'no_stream' = 'no_stream';
   for await (const event of deps.store.readStream(stream)) {
-    if (event.id === id) return event.position;
+    if (event.id === record.id) return event.position;
     tip = event.revision;
   }
-  const appended = await deps.store.append(stream, [{ id, type: 'PersonalInformationAccessed', schemaVersion: 1, data: access as never, metadata: context }], {
-    expectedRevision: tip,
-  });
+  const appended = await deps.store.append(stream, [record], { expectedRevision: tip });
   if (appended._tag === 'Left') throw new Error(`another writer appended to ${stream} at the same time; the step is run again`);
   return appended.right.position;
 }
