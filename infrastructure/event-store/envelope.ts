@@ -43,14 +43,18 @@ export function sha256Hex(text: string): string {
   return hash('sha256', text, 'hex');
 }
 
+export function sha256Bytes(text: string): Buffer {
+  return hash('sha256', text, 'buffer');
+}
+
 export function computeHash(stream: string, revision: StreamRevision, type: string, dataText: string, metadataText: string): string {
   return sha256Hex(hashInput(stream, revision, type, dataText, metadataText));
 }
 
 /**
  * The envelope's metadata, built from exactly the fields the envelope defines (anything else a
- * caller passes is not stored), with its canonical JSON written directly: the keys are fixed and
- * listed here in RFC 8785 order (a unit test checks this against canonicalJson).
+ * caller passes is not stored), with its keys listed in RFC 8785 order so that its JSON.stringify
+ * is its canonical JSON (a unit test checks this against canonicalJson).
  */
 export function envelopeMetadata(
   input: NewEvent['metadata'],
@@ -60,20 +64,18 @@ export function envelopeMetadata(
 ): { readonly metadata: MetadataWithoutHash; readonly text: string } {
   const { actor, correlationId, causationId, idempotencyKey } = input;
   const metadata: MetadataWithoutHash = {
-    actor: { id: actor.id, role: actor.role, organisation: actor.organisation },
-    correlationId,
+    actor: { id: actor.id, organisation: actor.organisation, role: actor.role },
     causationId,
+    correlationId,
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    prevHash,
     recordedAt,
     schemaVersion,
-    prevHash,
   };
-  const c = canonicalJson;
-  const text =
-    `{"actor":{"id":${c(actor.id)},"organisation":${c(actor.organisation)},"role":${c(actor.role)}},` +
-    `"causationId":${c(causationId)},"correlationId":${c(correlationId)},` +
-    (idempotencyKey === undefined ? '' : `"idempotencyKey":${c(idempotencyKey)},`) +
-    `"prevHash":${c(prevHash)},"recordedAt":${c(recordedAt)},"schemaVersion":${c(schemaVersion)}}`;
+  // Built in RFC 8785 key order, so one JSON.stringify is the canonical text — unless a string
+  // holds a lone surrogate (JSON.stringify escapes it as \udxxx; canonicalJson refuses it).
+  let text = JSON.stringify(metadata);
+  if (text.includes('\\ud') || !Number.isFinite(schemaVersion)) text = canonicalJson(metadata);
   return { metadata, text };
 }
 

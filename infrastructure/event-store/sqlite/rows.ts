@@ -10,7 +10,8 @@ export type EventRow = readonly [
   type: string,
   data: string,
   metadata: string,
-  hash: string,
+  /** 32 bytes (schema version 2), or 64 hex characters in a version 1 file read as it is. */
+  hash: Uint8Array | string,
 ];
 
 export const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, hash';
@@ -30,7 +31,7 @@ class StoredEvent implements RecordedEvent {
   #dataText: string;
   #data: JsonObject | undefined;
   #metadataText: string;
-  #hash: string;
+  #hash: Uint8Array | string;
   #metadata: EventMetadata | undefined;
 
   constructor(row: readonly [...EventRow, ...unknown[]]) {
@@ -50,7 +51,7 @@ class StoredEvent implements RecordedEvent {
   }
 
   get metadata(): EventMetadata {
-    this.#metadata ??= { ...JSON.parse(this.#metadataText), hash: this.#hash };
+    this.#metadata ??= { ...JSON.parse(this.#metadataText), hash: hashHex(this.#hash) };
     return this.#metadata as EventMetadata;
   }
 }
@@ -59,3 +60,8 @@ export function toRecordedEvent(row: readonly [...EventRow, ...unknown[]]): Reco
   return new StoredEvent(row);
 }
 
+
+/** A stored hash as the envelope's hex text. */
+export function hashHex(stored: Uint8Array | string): string {
+  return typeof stored === 'string' ? stored : Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('hex');
+}

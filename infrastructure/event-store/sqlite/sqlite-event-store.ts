@@ -22,11 +22,11 @@ import type {
   Subscription,
   WrongExpectedRevision,
 } from '../../../domain/ports/event-store.js';
-import { GENESIS_HASH, sealEvents, sha256Hex } from '../envelope.js';
+import { GENESIS_HASH, sealEvents, sha256Bytes } from '../envelope.js';
 import { batchedIterable } from '../batched-iterable.js';
 import { expectationMet } from '../expected-revision.js';
 import { pollingSubscription } from '../polling-subscription.js';
-import { COLUMNS, toRecordedEvent, type EventRow } from './rows.js';
+import { COLUMNS, hashHex, toRecordedEvent, type EventRow } from './rows.js';
 import { migrate, openPragmas, type Synchronous } from './schema.js';
 
 const READ_BATCH = 1000;
@@ -42,7 +42,7 @@ export interface SqliteEventStoreOptions {
 
 interface StreamTip {
   readonly revision: number;
-  readonly hash: string;
+  readonly hash: Uint8Array;
 }
 
 export class SqliteEventStore implements EventStore {
@@ -57,8 +57,13 @@ export class SqliteEventStore implements EventStore {
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.file);
-    openPragmas(this.db, options.synchronous ?? 'FULL');
-    migrate(this.db);
+    try {
+      openPragmas(this.db, options.synchronous ?? 'FULL');
+      migrate(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
     this.clock = options.clock;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     const db = this.db;
@@ -67,8 +72,8 @@ export class SqliteEventStore implements EventStore {
       idsAt: db.prepare<[string, number, number], { event_id: string; position: number }>(
         'SELECT event_id, position FROM events WHERE stream = ? AND revision >= ? AND revision <= ? ORDER BY revision',
       ),
-      head: db.prepare<[], { position: number; chain: string }>('SELECT position, chain FROM log_head WHERE id = 1'),
-      setHead: db.prepare<[number, string]>('UPDATE log_head SET position = ?, chain = ? WHERE id = 1'),
+      head: db.prepare<[], { position: number; chain: Uint8Array }>('SELECT position, chain FROM log_head WHERE id = 1'),
+      setHead: db.prepare<[number, Uint8Array]>('UPDATE log_head SET position = ?, chain = ? WHERE id = 1'),
       insert: db.prepare(
         'INSERT INTO events (position, event_id, stream, revision, type, data, metadata, hash, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -118,17 +123,20 @@ export class SqliteEventStore implements EventStore {
     }
 
     const firstRevision = tip === undefined ? 0n : BigInt(tip.revision) + 1n;
-    const sealed = sealEvents(stream, firstRevision, tip?.hash ?? GENESIS_HASH, events, this.clock.now().toISOString());
+    const sealed = sealEvents(stream, firstRevision, tip === undefined ? GENESIS_HASH : hashHex(tip.hash), events, this.clock.now().toISOString());
     const head = s.head.get();
     if (head === undefined) throw new Error('event store file has no log head row');
     let position = head.position;
-    let chain = head.chain;
+    let chain = hashHex(head.chain);
+    let chainBytes = head.chain;
     for (const event of sealed) {
       position += 1;
-      chain = sha256Hex(chain + event.metadata.hash);
-      s.insert.run(position, event.id, stream, Number(event.revision), event.type, event.dataText, event.metadataText, event.metadata.hash, chain);
+      // The global chain is defined over the hex texts (schema.ts); stored as its 32 bytes.
+      chainBytes = sha256Bytes(chain + event.metadata.hash);
+      chain = hashHex(chainBytes);
+      s.insert.run(position, event.id, stream, Number(event.revision), event.type, event.dataText, event.metadataText, Buffer.from(event.metadata.hash, 'hex'), chainBytes);
     }
-    s.setHead.run(position, chain);
+    s.setHead.run(position, chainBytes);
     return E.right({ nextExpectedRevision: firstRevision + BigInt(sealed.length - 1), position: BigInt(position) });
   }
 

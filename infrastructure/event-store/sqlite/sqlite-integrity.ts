@@ -10,9 +10,9 @@ import { sha256Hex } from '../envelope.js';
 import type { RecordedEvent } from '../../../domain/ports/event-store.js';
 import { ChainVerifier, type BrokenLink, type LogWitness, type VerifyReport } from '../verify/chain-verifier.js';
 import { GLOBAL_GENESIS_CHAIN } from './schema.js';
-import { COLUMNS, toRecordedEvent, type EventRow } from './rows.js';
+import { COLUMNS, hashHex, toRecordedEvent, type EventRow } from './rows.js';
 
-type IntegrityRow = readonly [...EventRow, chain: string];
+type IntegrityRow = readonly [...EventRow, chain: Uint8Array | string];
 
 /**
  * `witness` is made from the events of the named streams (the checkpoints and their key), read in
@@ -49,7 +49,7 @@ function eventsOf(db: Database.Database, streams: readonly string[]): RecordedEv
 }
 
 function walk(db: Database.Database, verifier: ChainVerifier, witness?: LogWitness): BrokenLink | undefined {
-  const head = db.prepare<[], { position: number; chain: string }>('SELECT position, chain FROM log_head WHERE id = 1').get();
+  const head = db.prepare<[], { position: number; chain: Uint8Array | string }>('SELECT position, chain FROM log_head WHERE id = 1').get();
   const rows = db
     .prepare<[], IntegrityRow>(`SELECT ${COLUMNS}, chain FROM events ORDER BY position`)
     .raw(true)
@@ -74,8 +74,8 @@ function walk(db: Database.Database, verifier: ChainVerifier, witness?: LogWitne
     const streamBreak = verifier.check(event);
     if (streamBreak !== undefined) return streamBreak;
     const witnessed = witness?.add(event);
-    chain = sha256Hex(chain + hash);
-    if (chain !== storedChain) return { ...at, problem: 'the global chain does not link here: events were reordered, replaced or inserted' };
+    chain = sha256Hex(chain + hashHex(hash));
+    if (chain !== hashHex(storedChain)) return { ...at, problem: 'the global chain does not link here: events were reordered, replaced or inserted' };
     if (witnessed !== undefined) return witnessed;
     previous = row;
     expected += 1;
@@ -92,6 +92,6 @@ function walk(db: Database.Database, verifier: ChainVerifier, witness?: LogWitne
           : `the log head records position ${head.position} but events run to ${last}: the head was altered or events were inserted`,
     };
   }
-  if (head.chain !== chain) return { problem: 'the log head chain does not match the last event: the head was altered' };
+  if (hashHex(head.chain) !== chain) return { problem: 'the log head chain does not match the last event: the head was altered' };
   return undefined;
 }

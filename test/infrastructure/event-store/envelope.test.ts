@@ -88,6 +88,23 @@ describe('canonical JSON', () => {
     }
   });
 
+  it.each([
+    { already: 'sorted', nested: { a: 1, b: [{ x: 1, y: null }] } },
+    { z: { b: 1, a: 2 }, a: [{ d: 1, c: 2 }, 3] },
+    { '10': 'index-like keys', '9': 1, b: 2, a: { '2': 0, '1': 0 } },
+    { text: 'a literal \\ud800 is six characters', when: new Date('2026-11-25T00:00:00.000Z') },
+    { inner: { toJSON: () => ({ b: 1, a: 2 }) } },
+  ])('takes the fast road or the member-by-member one to the same text as the reference: %j', (value) => {
+    expect(canonicalJson(value)).toBe(canonicalize(value));
+  });
+
+  it('does not reorder the caller\'s objects while putting members in order', () => {
+    const value = { b: 1, a: { d: 1, c: 2 } };
+    canonicalJson(value);
+    expect(Object.keys(value)).toEqual(['b', 'a']);
+    expect(Object.keys(value.a)).toEqual(['d', 'c']);
+  });
+
   it('writes absent array members as null, as JSON.stringify does', () => {
     expect(canonicalJson([undefined, () => 1, 2])).toBe(JSON.stringify([undefined, () => 1, 2]));
   });
@@ -95,6 +112,7 @@ describe('canonical JSON', () => {
   it('refuses lone surrogates and non-finite numbers', () => {
     expect(() => canonicalJson({ s: 'bad \ud800 half' })).toThrow(/lone surrogate/);
     expect(() => canonicalJson({ s: 'bad \udc00' })).toThrow(/lone surrogate/);
+    expect(() => canonicalJson({ a: 1, b: ['sorted, then a lone \udfff'] })).toThrow(/lone surrogate/);
     expect(() => canonicalJson([Number.NaN])).toThrow(/NaN/);
     expect(() => canonicalJson({ n: Number.NEGATIVE_INFINITY })).toThrow(/Infinity/);
   });
