@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../../domain/ports/clock.js';
-import { MAX_OCSP_REQUEST_BYTES, parseOcspGetRequest } from '../../infrastructure/ca/ocsp/ocsp-request.js';
+import { MAX_OCSP_REQUEST_BYTES } from '../../infrastructure/ca/ocsp/ocsp-request.js';
 import type { OcspAnswer, OcspService } from '../../projections/ocsp/ocsp-service.js';
 import { certificateTypeParams } from './schemas.js';
 
@@ -44,6 +44,6 @@ export const ocspRoutes: FastifyPluginAsyncZod<{ ocsp: OcspService; clock: Clock
   app.get(
     '/v1/ocsp/:type/*',
     { config: { access: 'public' }, schema: { params: certificateTypeParams.extend({ '*': z.string() }) } },
-    async (request, reply) => send(reply, await ocsp.answer(request.params.type, parseOcspGetRequest(request.params['*'])), clock, true),
+    async (request, reply) => send(reply, await ocsp.answerGet(request.params.type, request.params['*']), clock, true),
   );
 };

@@ -16,7 +16,7 @@ import type { CertificateType, IssuingCas } from '../../domain/ports/certificate
 import type { Clock } from '../../domain/ports/clock.js';
 import type { Signer } from '../../domain/ports/signer.js';
 import { certIdFor, issuedBy, type CertId } from '../../infrastructure/ca/ocsp/cert-id.js';
-import { parseOcspRequest, type ParsedOcspRequest } from '../../infrastructure/ca/ocsp/ocsp-request.js';
+import { parseOcspGetRequest, parseOcspRequest, type ParsedOcspRequest } from '../../infrastructure/ca/ocsp/ocsp-request.js';
 import { ocspErrorResponse, signOcspResponse, type CertStatus } from '../../infrastructure/ca/ocsp/ocsp-response.js';
 import type { OcspResponders } from '../../infrastructure/ca/ocsp-responders.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
@@ -65,6 +65,7 @@ interface CachedRow {
 }
 
 const MEMORY_LIMIT = 100_000;
+const GET_REQUEST_LIMIT = 50_000;
 
 const wholeSeconds = (date: Date): Date => new Date(Math.floor(date.getTime() / 1000) * 1000);
 
@@ -95,6 +96,27 @@ export class OcspService {
    */
   private readonly memory = new Map<string, { readonly answer: OcspAnswer; readonly validUntil: number }>();
 
+  /**
+   * Nonce-less single requests by their GET path, parsed once: relying parties and caches ask the
+   * same URL again and again, and decoding and parsing it was the larger part of serving a
+   * pre-signed answer. Only what is parsed is kept; the answer is looked up afresh every time.
+   */
+  private readonly getRequests = new Map<string, ParsedOcspRequest>();
+
+  /** A GET request (RFC 5019 §5): the base64 request as the path's last part. */
+  async answerGet(type: CertificateType, pathSegment: string): Promise<OcspAnswer> {
+    const key = `${type} ${pathSegment}`;
+    let parsed = this.getRequests.get(key);
+    if (parsed === undefined) {
+      parsed = parseOcspGetRequest(pathSegment);
+      if (parsed.ok && parsed.nonce === undefined && parsed.requests.length === 1) {
+        if (this.getRequests.size >= GET_REQUEST_LIMIT) this.getRequests.clear();
+        this.getRequests.set(key, parsed);
+      }
+    }
+    return this.answer(type, parsed);
+  }
+
   async answer(type: CertificateType, request: Uint8Array | ParsedOcspRequest): Promise<OcspAnswer> {
     const parsed = request instanceof Uint8Array ? parseOcspRequest(request) : request;
     if (!parsed.ok) return { der: Buffer.from(ocspErrorResponse('malformedRequest')) };
@@ -102,7 +124,9 @@ export class OcspService {
     if (!parsed.requests.every((certId) => issuedBy(certId, ca))) return { der: Buffer.from(ocspErrorResponse('unauthorized')) };
     const now = this.deps.clock.now();
     const [only] = parsed.requests;
-    if (parsed.nonce === undefined && only !== undefined && parsed.requests.length === 1) return this.presigned(type, only, now);
+    if (parsed.nonce === undefined && only !== undefined && parsed.requests.length === 1) {
+      return this.remembered(type, only, now) ?? this.presigned(type, only, now);
+    }
     const der = await this.sign(type, parsed.requests, now, parsed.nonce);
     return { der: Buffer.from(der) };
   }
@@ -142,10 +166,13 @@ export class OcspService {
     for (const key of this.memory.keys()) if (serials.has(key.split('/')[1] as string)) this.memory.delete(key);
   }
 
+  private remembered(type: CertificateType, certId: CertId, now: Date): OcspAnswer | undefined {
+    const remembered = this.memory.get(`${type}/${certId.serialNumber}/${certId.hashAlgorithm}`);
+    return remembered !== undefined && now.getTime() < remembered.validUntil ? remembered.answer : undefined;
+  }
+
   private async presigned(type: CertificateType, certId: CertId, now: Date): Promise<OcspAnswer> {
     const key = `${type}/${certId.serialNumber}/${certId.hashAlgorithm}`;
-    const remembered = this.memory.get(key);
-    if (remembered !== undefined && now.getTime() < remembered.validUntil) return remembered.answer;
     const answer = await this.presignedFromTable(type, certId, now);
     if (this.memory.size >= MEMORY_LIMIT) this.memory.clear();
     this.memory.set(key, { answer, validUntil: this.validUntil(answer, this.deps.statuses.bySerial(certId.serialNumber), now) });

@@ -123,4 +123,29 @@ describe('the OCSP responder', () => {
     expect(parsed.stdout).toContain(': good');
     expect(parsed.stderr).toContain('Response verify OK');
   });
+
+  it('answers the same GET URL afresh after the certificate is revoked, and a GET for another CA as unauthorized every time', async () => {
+    const cert = await issue();
+    await waitFor(cert.serialNumber, cert.position);
+    const getUrl = (leaf: string, root: string, type: string) => {
+      const requestPath = `${dir.path}/req-${Math.random().toString(36).slice(2)}.der`;
+      openssl(['ocsp', '-issuer', root, '-cert', leaf, '-no_nonce', '-reqout', requestPath]);
+      return `${server.url}/v1/ocsp/${type}/${encodeURIComponent(openssl(['base64', '-A', '-in', requestPath]).stdout.trim())}`;
+    };
+    const statusOf = async (url: string) => {
+      const responsePath = dir.write(`resp-${Math.random().toString(36).slice(2)}.der`, Buffer.from(await (await fetch(url)).arrayBuffer()));
+      return openssl(['ocsp', '-respin', responsePath, '-issuer', rootPath, '-cert', cert.path, '-CAfile', rootPath]).stdout;
+    };
+    const url = getUrl(cert.path, rootPath, 'signing');
+    expect(await statusOf(url)).toContain(': good');
+    const revoked = await post(`/v1/certificates/${cert.serialNumber}/revocation`, OPERATOR, { reason: 'keyCompromise', legalGround: 'key-compromise' });
+    expect((await waitFor(cert.serialNumber, revoked.json.position as string)).status).toBe('revoked');
+    const after = await statusOf(url);
+    expect(after).toContain(': revoked');
+    expect(after).toContain('Reason: keyCompromise');
+
+    const auth = await issue('user-authentication');
+    const foreign = getUrl(auth.path, otherRootPath, 'signing');
+    for (let i = 0; i < 2; i++) expect(Buffer.from(await (await fetch(foreign)).arrayBuffer()).toString('hex')).toBe('30030a0106');
+  });
 });
