@@ -17,6 +17,13 @@ const signAsync = promisify(sign);
 
 const KEY_ID = /^[0-9a-f]{64}$/;
 
+/**
+ * Above this size the signature is made on the calling thread. An asynchronous sign copies its
+ * input on the calling thread before handing it to the thread pool; for a CRL of a million entries
+ * (51 MB) that copy took ~135 ms where hashing and signing in place took ~30 ms.
+ */
+const SIGN_IN_PLACE_BYTES = 1024 * 1024;
+
 export class UnknownKeyError extends Error {
   constructor(readonly keyId: string) {
     super(`no private key with id ${keyId} in this key store`);
@@ -48,6 +55,7 @@ export class FileKeyStore implements KeyStore {
       key.asymmetricKeyType === 'rsa'
         ? { key, padding: constants.RSA_PKCS1_PADDING }
         : { key, dsaEncoding: 'der' as const };
+    if (data.byteLength > SIGN_IN_PLACE_BYTES) return new Uint8Array(sign('sha256', data, options));
     return new Uint8Array(await signAsync('sha256', data, options));
   }
 

@@ -57,6 +57,20 @@ describe('prepareCrl and signCrl', () => {
     expect(prepareCrl(request(rsa, { entries: sorted })).tbsSha256).toBe(prepareCrl(request(rsa, { entries: many })).tbsSha256);
   });
 
+  it('sign the same prepared CRL twice into two whole CRLs, the first left as it was (ECDSA: signatures of different lengths)', async () => {
+    const prepared = prepareCrl(request(ecdsa, { entries: ENTRIES }));
+    const first = await signCrl(prepared, workspace.store);
+    const firstBytes = Buffer.from(first.der);
+    const second = await signCrl(prepared, workspace.store);
+    expect(Buffer.from(first.der).equals(firstBytes)).toBe(true);
+    expect(sha256(first.der)).toBe(first.sha256);
+    for (const crl of [first, second]) {
+      const [tbs, algorithm, signature, ...rest] = childrenOf(readSingle(crl.der, TAG.sequence));
+      expect(Buffer.from(tbs!.bytes).equals(prepared.tbs)).toBe(true);
+      expect([algorithm?.tag, signature?.tag, rest.length]).toEqual([TAG.sequence, TAG.bitString, 0]);
+    }
+  });
+
   it('return the SHA-256 of the TBSCertList that is inside the DER, and of the DER', async () => {
     const prepared = prepareCrl(request(ecdsa, { entries: ENTRIES }));
     const crl = await signCrl(prepared, workspace.store);
