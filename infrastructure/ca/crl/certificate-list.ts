@@ -65,6 +65,8 @@ const VERSION_2 = encodeTlv(TAG.integer, Uint8Array.of(1));
  */
 const HEADER_ROOM = 6;
 const TRAILER_ROOM = 1024;
+/** The TBSCertList's SEQUENCE header: a tag and at most a five-octet length. */
+const MAX_TBS_HEADER = 6;
 /** Buffers a CRL was already signed in: signing the same TBSCertList again copies, so the first CRL's bytes stay as they were. */
 const signedInPlace = new WeakSet<ArrayBufferLike>();
 
@@ -78,7 +80,6 @@ export function prepareCrl(request: CrlRequest): PreparedCrl {
   }
   if (request.deltaOf !== undefined && request.freshestCrl !== undefined) throw new Error('freshestCrl belongs on a complete CRL, not on a delta (RFC 5280 §5.2.6)');
   const root = readIssuingRoot(request.ca);
-  const revoked = planRevokedCertificates(request.entries, { delta: request.deltaOf !== undefined });
   const head = [VERSION_2, signatureAlgorithmFor(root.subjectPublicKeyInfo), root.subject, encodeTime(thisUpdate), encodeTime(nextUpdate)];
   const extensions = encodeTlv(
     TAG.context0,
@@ -91,22 +92,27 @@ export function prepareCrl(request: CrlRequest): PreparedCrl {
       ...(request.freshestCrl === undefined ? [] : [freshestCrl(request.freshestCrl)]),
     ),
   );
-  const contentLength = head.reduce((sum, part) => sum + part.length, 0) + revoked.byteLength + extensions.length;
+  const headLength = head.reduce((sum, part) => sum + part.length, 0);
+  // The entries are most of it and are written first, where they stay; the rest goes around them.
+  // Not pooled, so `tbs.buffer` holds this TBSCertList alone, with the room for the signed CRL around it.
+  const revoked = planRevokedCertificates(request.entries, {
+    delta: request.deltaOf !== undefined,
+    room: { before: HEADER_ROOM + MAX_TBS_HEADER + headLength, after: extensions.length + TRAILER_ROOM },
+  });
+  const { buffer } = revoked;
+  const contentLength = headLength + (revoked.end - revoked.start) + extensions.length;
   const header = encodeHeader(TAG.sequence, contentLength);
-  // One allocation, written in place: the entries are most of it. Not pooled, so `tbs.buffer` holds
-  // this TBSCertList alone, with the room for the signed CRL around it.
-  const tbsLength = header.length + contentLength;
-  const tbs = new Uint8Array(Buffer.allocUnsafeSlow(HEADER_ROOM + tbsLength + TRAILER_ROOM).buffer, HEADER_ROOM, tbsLength);
-  let offset = 0;
+  const tbsStart = revoked.start - headLength - header.length;
+  let offset = tbsStart;
   for (const part of [header, ...head]) {
-    tbs.set(part, offset);
+    buffer.set(part, offset);
     offset += part.length;
   }
-  offset = revoked.writeTo(tbs, offset);
-  tbs.set(extensions, offset);
-  offset += extensions.length;
   // allocUnsafeSlow leaves old memory in place: a miscounted length must never reach a signature.
-  if (offset !== tbs.length) throw new Error(`internal error: wrote ${offset} of the ${tbs.length} TBSCertList bytes`);
+  if (offset !== revoked.start || tbsStart < HEADER_ROOM) throw new Error(`internal error: the TBSCertList's head ends at ${offset}, its entries start at ${revoked.start}`);
+  buffer.set(extensions, revoked.end);
+  const tbs = buffer.subarray(tbsStart, revoked.end + extensions.length);
+  if (tbs.length !== header.length + contentLength) throw new Error(`internal error: wrote ${tbs.length} of the ${header.length + contentLength} TBSCertList bytes`);
   return { ca: request.ca, tbs, tbsSha256: hash('sha256', tbs), entryCount: revoked.count };
 }
 
