@@ -22,12 +22,65 @@ const UTC_TIME_LENGTH = 13;
 const GENERALIZED_TIME_LENGTH = 15;
 
 /**
+ * The fields of the instant `parseInstant` read last — year, month, day, hour, minute, second, and
+ * the zone's offset in minutes — in a module-level array, so that a million CRL entries make no
+ * objects to collect.
+ */
+const parsed = new Int32Array(7);
+const YEAR = 0;
+const MONTH = 1;
+const DAY = 2;
+const HOUR = 3;
+const MINUTE = 4;
+const SECOND = 5;
+const OFFSET = 6;
+
+/**
  * Whole seconds since 1970 of `iso`: `YYYY-MM-DDTHH:MM:SS`, an optional all-zero fraction (what
  * `toISOString` gives for a whole second), then `Z` or `±HH:MM`. Throws, naming `field`, for
  * anything else: dates that do not exist (30 February, 24:00), a non-zero fraction (a CRL says whole
  * seconds, so a finer instant could not be kept), years outside 1950–9999.
  */
 export function epochSeconds(iso: string, field: string): number {
+  parseInstant(iso, field);
+  return parsedSeconds(iso, field);
+}
+
+/**
+ * Writes `iso` (as `epochSeconds` reads it) as a Time at `offset` — UTCTime through 2049 and
+ * GeneralizedTime from 2050, or GeneralizedTime always when `generalized` — and returns the offset
+ * after it. A UTC instant's digits are written from its own fields; one with an offset goes through
+ * epoch seconds to land on the UTC date.
+ */
+export function writeInstant(out: Uint8Array, offset: number, iso: string, field: string, generalized: boolean): number {
+  parseInstant(iso, field);
+  if (parsed[OFFSET] !== 0) {
+    const seconds = parsedSeconds(iso, field);
+    return generalized ? writeGeneralizedTime(out, offset, seconds) : writeTime(out, offset, seconds);
+  }
+  const year = parsed[YEAR]!;
+  let at = offset + 2;
+  if (generalized || year >= FIRST_GENERALIZED_YEAR) {
+    out[offset] = TAG.generalizedTime;
+    out[offset + 1] = GENERALIZED_TIME_LENGTH;
+    writeTwoDigits(out, at, (year / 100) | 0);
+    at += 2;
+  } else {
+    out[offset] = TAG.utcTime;
+    out[offset + 1] = UTC_TIME_LENGTH;
+  }
+  writeTwoDigits(out, at, year % 100);
+  writeTwoDigits(out, at + 2, parsed[MONTH]!);
+  writeTwoDigits(out, at + 4, parsed[DAY]!);
+  writeTwoDigits(out, at + 6, parsed[HOUR]!);
+  writeTwoDigits(out, at + 8, parsed[MINUTE]!);
+  writeTwoDigits(out, at + 10, parsed[SECOND]!);
+  out[at + 12] = 0x5a; // 'Z'
+  return at + 13;
+}
+
+/** Checks `iso` and leaves its fields in `parsed`; throws, naming `field`, as `epochSeconds` says. */
+function parseInstant(iso: string, field: string): void {
   const year = twoDigits(iso, 0) * 100 + twoDigits(iso, 2);
   const month = twoDigits(iso, 5);
   const day = twoDigits(iso, 8);
@@ -58,7 +111,23 @@ export function epochSeconds(iso: string, field: string): number {
     second <= 59 &&
     !Number.isNaN(offsetMinutes);
   if (!valid) throw new Error(`${field} must be an ISO instant with whole seconds and an offset (1950–9999), e.g. 2026-01-01T00:00:00Z: ${iso}`);
-  const seconds = daysFromCivil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second - offsetMinutes * 60;
+  parsed[YEAR] = year;
+  parsed[MONTH] = month;
+  parsed[DAY] = day;
+  parsed[HOUR] = hour;
+  parsed[MINUTE] = minute;
+  parsed[SECOND] = second;
+  parsed[OFFSET] = offsetMinutes;
+}
+
+/** Epoch seconds of the instant in `parsed`; throws when it falls outside 1950–9999 in UTC. */
+function parsedSeconds(iso: string, field: string): number {
+  const seconds =
+    daysFromCivil(parsed[YEAR]!, parsed[MONTH]!, parsed[DAY]!) * SECONDS_PER_DAY +
+    parsed[HOUR]! * 3600 +
+    parsed[MINUTE]! * 60 +
+    parsed[SECOND]! -
+    parsed[OFFSET]! * 60;
   if (seconds < FIRST_SECOND || seconds >= END_SECOND) {
     throw new Error(`${field} falls outside 1950–9999 once in UTC: ${iso}`);
   }

@@ -9,7 +9,7 @@
  */
 import { TAG, encodeHeader } from '../der.js';
 import { INVALIDITY_DATE_PREFIX, REASON_CODE_EXTENSIONS } from './crl-extensions.js';
-import { GENERALIZED_TIME_BYTES, epochSeconds, writeGeneralizedTime, writeTime } from './crl-time.js';
+import { GENERALIZED_TIME_BYTES, writeInstant } from './crl-time.js';
 import { serialOrder } from './serial-order.js';
 
 /** RFC 5280 §5.3.1 reason names. */
@@ -69,6 +69,11 @@ export interface Room {
  * `room.before` bytes free in front and `room.after` behind. Without entries the field is absent
  * (RFC 5280 §5.1.2.6): start = end.
  */
+/** An entry's bytes besides its serial's digits (SEQUENCE and INTEGER headers, the sign pad, the longest Time, the extensions' SEQUENCE header), its reasonCode, its invalidityDate. */
+const ENTRY_BYTES_BESIDE_SERIAL = 2 + 3 + GENERALIZED_TIME_BYTES + 2;
+const REASON_BYTES = Math.max(...REASON_CODE_EXTENSIONS.filter((e) => e !== undefined).map((e) => e.length));
+const INVALIDITY_BYTES = INVALIDITY_DATE_PREFIX.length + GENERALIZED_TIME_BYTES;
+
 export interface RevokedCertificates {
   readonly count: number;
   readonly buffer: Uint8Array;
@@ -93,8 +98,7 @@ export function planRevokedCertificates(entries: readonly CrlEntry[], options: {
   const count = entries.length;
   const { room } = options;
   const first = room.before + MAX_HEADER_BYTES;
-  // Sized for the longest entries; pages past the real end are never touched, so never committed.
-  const bufferLength = first + count * MAX_ENTRY_BYTES + room.after;
+  const bufferLength = first + encodedBound(entries) + room.after;
   const scratch = new Uint8Array(Buffer.allocUnsafeSlow(bufferLength).buffer);
   /** Where each entry starts in `scratch`, and where the last one ends. */
   const offsets = new Uint32Array(count + 1);
@@ -115,6 +119,24 @@ export function planRevokedCertificates(entries: readonly CrlEntry[], options: {
   const buffer = order === undefined ? scratch : sorted(scratch, offsets, order, bufferLength);
   buffer.set(header, start);
   return { count, buffer, start, end };
+}
+
+/**
+ * At least the bytes `entries` take once encoded, and close to it: V8 collects garbage when external
+ * memory grows by more than 64 MB, and sizing a million entries for the longest possible one (75 MB
+ * instead of ~52 MB) set off a full collection of the heap with every CRL. An entry whose serial
+ * would not fit its share is refused while it is written, before anything is written past it.
+ */
+function encodedBound(entries: readonly CrlEntry[]): number {
+  let bytes = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const { serialNumber, reason, invalidityDate } = entries[i]!;
+    const bound =
+      ENTRY_BYTES_BESIDE_SERIAL + (serialNumber.length >> 1) + (reason === undefined ? 0 : REASON_BYTES) + (invalidityDate === undefined ? 0 : INVALIDITY_BYTES);
+    // NaN (no serial string at all) compares false: the longest entry then.
+    bytes += bound <= MAX_ENTRY_BYTES ? bound : MAX_ENTRY_BYTES;
+  }
+  return bytes;
 }
 
 /** The entries copied in `order` to the same place in a buffer of the same size. */
@@ -139,13 +161,12 @@ function sorted(scratch: Uint8Array, offsets: Uint32Array, order: Uint32Array, b
 
 /** revokedCertificate SEQUENCE { userCertificate INTEGER, revocationDate Time, crlEntryExtensions Extensions OPTIONAL } at `at`. */
 function writeEntry(out: Uint8Array, at: number, entry: CrlEntry, delta: boolean): number {
-  const revocationDate = epochSeconds(entry.revocationDate, 'revocationDate');
-  const invalidityDate = entry.invalidityDate === undefined ? undefined : epochSeconds(entry.invalidityDate, 'invalidityDate');
+  const { invalidityDate } = entry;
   const reason = reasonCodeExtension(entry.reason, delta);
   const start = at;
   out[at] = TAG.sequence;
   at = writeSerial(out, at + 2, entry.serialNumber);
-  at = writeTime(out, at, revocationDate);
+  at = writeInstant(out, at, entry.revocationDate, 'revocationDate', false);
   // An entry with neither reason nor invalidity date has no crlEntryExtensions at all: an empty SEQUENCE is not allowed.
   if (reason !== undefined || invalidityDate !== undefined) {
     const extensionsStart = at;
@@ -157,7 +178,7 @@ function writeEntry(out: Uint8Array, at: number, entry: CrlEntry, delta: boolean
     }
     if (invalidityDate !== undefined) {
       out.set(INVALIDITY_DATE_PREFIX, at);
-      at = writeGeneralizedTime(out, at + INVALIDITY_DATE_PREFIX.length, invalidityDate);
+      at = writeInstant(out, at + INVALIDITY_DATE_PREFIX.length, invalidityDate, 'invalidityDate', true);
     }
     out[extensionsStart + 1] = at - extensionsStart - 2;
   }

@@ -1,7 +1,7 @@
 /** The hand-rolled date arithmetic agrees with Date over the whole range a CRL can say. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GENERALIZED_TIME_BYTES, epochSeconds, timeLength, writeGeneralizedTime, writeTime } from '../../../../infrastructure/ca/crl/crl-time.js';
+import { GENERALIZED_TIME_BYTES, epochSeconds, timeLength, writeGeneralizedTime, writeInstant, writeTime } from '../../../../infrastructure/ca/crl/crl-time.js';
 import { TAG } from '../../../../infrastructure/ca/der.js';
 
 const instant = fc.date({ min: new Date('1950-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => new Date(Math.floor(d.getTime() / 1000) * 1000));
@@ -39,6 +39,27 @@ describe('CRL times', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('write an ISO instant, Z or with an offset, exactly as its epoch second is written', () => {
+    fc.assert(
+      fc.property(instant, fc.oneof(fc.constant(0), offset), fc.boolean(), fc.boolean(), (date, offsetMinutes, zulu, zeroFraction) => {
+        const local = isoAt(date, offsetMinutes);
+        const zoned = zulu && offsetMinutes === 0 ? local.replace(/\+00:00$/, 'Z') : local;
+        const iso = zeroFraction ? zoned.replace(/(:\d\d)([+Z-])/, '$1.000$2') : zoned;
+        fc.pre(/^\d{4}-/.test(iso) && Number(iso.slice(0, 4)) >= 1950);
+        const seconds = date.getTime() / 1000;
+        for (const generalized of [false, true]) {
+          const expected = new Uint8Array(GENERALIZED_TIME_BYTES);
+          const expectedEnd = generalized ? writeGeneralizedTime(expected, 0, seconds) : writeTime(expected, 0, seconds);
+          const out = new Uint8Array(GENERALIZED_TIME_BYTES + 1);
+          expect(writeInstant(out, 1, iso, 'at', generalized), iso).toBe(expectedEnd + 1);
+          expect(Buffer.from(out.subarray(1, expectedEnd + 1)).toString('latin1'), iso).toBe(Buffer.from(expected.subarray(0, expectedEnd)).toString('latin1'));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    expect(() => writeInstant(new Uint8Array(20), 0, '2026-02-30T00:00:00Z', 'revocationDate', false)).toThrow(/revocationDate must be an ISO instant/);
   });
 
   it('accept Z and a zero fraction, and refuse what Date would quietly move on or round', () => {
