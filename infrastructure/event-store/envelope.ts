@@ -63,15 +63,12 @@ export function envelopeMetadata(
   prevHash: string,
 ): { readonly metadata: MetadataWithoutHash; readonly text: string } {
   const { actor, correlationId, causationId, idempotencyKey } = input;
-  const metadata: MetadataWithoutHash = {
-    actor: { id: actor.id, organisation: actor.organisation, role: actor.role },
-    causationId,
-    correlationId,
-    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-    prevHash,
-    recordedAt,
-    schemaVersion,
-  };
+  const actorFields = { id: actor.id, organisation: actor.organisation, role: actor.role };
+  // Two literals rather than a conditional spread: this runs for every event appended.
+  const metadata: MetadataWithoutHash =
+    idempotencyKey === undefined
+      ? { actor: actorFields, causationId, correlationId, prevHash, recordedAt, schemaVersion }
+      : { actor: actorFields, causationId, correlationId, idempotencyKey, prevHash, recordedAt, schemaVersion };
   // Built in RFC 8785 key order, so one JSON.stringify is the canonical text — unless a string
   // holds a lone surrogate (JSON.stringify escapes it as \udxxx; canonicalJson refuses it).
   let text = JSON.stringify(metadata);
@@ -94,7 +91,10 @@ export function sealEvents(
     const { metadata, text: metadataText } = envelopeMetadata(event.metadata, event.schemaVersion, recordedAt, previous);
     const dataText = canonicalJson(event.data);
     const hash = computeHash(stream, revision, event.type, dataText, metadataText);
-    sealed.push({ id: event.id, type: event.type, revision, dataText, metadataText, metadata: { ...metadata, hash } });
+    // The text is made; the hash joins the same object (a fresh one, no caller holds it) instead of a copy.
+    const withHash = metadata as MetadataWithoutHash & { hash?: string };
+    withHash.hash = hash;
+    sealed.push({ id: event.id, type: event.type, revision, dataText, metadataText, metadata: withHash as EventMetadata });
     previous = hash;
     revision += 1n;
   }
