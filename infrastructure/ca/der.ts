@@ -44,6 +44,9 @@ export function encodeTlv(tag: number, ...contents: readonly Uint8Array[]): Uint
   return out;
 }
 
+/** The longest header `encodeHeader` writes for contents under 4 GiB: the tag, a count octet, four length octets. */
+export const MAX_HEADER_BYTES = 6;
+
 /** Tag and length alone, for a writer that puts the content in place itself rather than joining parts. */
 export function encodeHeader(tag: number, length: number): Uint8Array {
   return Uint8Array.of(tag, ...encodeLength(length));
