@@ -55,13 +55,12 @@ const REASON_CODES: Readonly<Record<CrlReason, number>> = {
 
 /** RFC 5280 §4.1.2.2 (certificates) and §5.1.2.6 (CRLs share CertificateSerialNumber): at most 20 octets. */
 const MAX_SERIAL_OCTETS = 20;
-/** The longest entry: SEQUENCE header, a 20-octet INTEGER, a GeneralizedTime, both extensions. Under 128, so every length is one octet. */
-const MAX_ENTRY_BYTES = 2 + (2 + MAX_SERIAL_OCTETS) + GENERALIZED_TIME_BYTES + 2 + REASON_CODE_EXTENSIONS[1]!.length + INVALIDITY_DATE_PREFIX.length + GENERALIZED_TIME_BYTES;
-
 /** An entry's bytes besides its serial's digits (SEQUENCE and INTEGER headers, the sign pad, the longest Time, the extensions' SEQUENCE header), its reasonCode, its invalidityDate. */
 const ENTRY_BYTES_BESIDE_SERIAL = 2 + 3 + GENERALIZED_TIME_BYTES + 2;
 const REASON_BYTES = Math.max(...REASON_CODE_EXTENSIONS.filter((e) => e !== undefined).map((e) => e.length));
 const INVALIDITY_BYTES = INVALIDITY_DATE_PREFIX.length + GENERALIZED_TIME_BYTES;
+/** At least the longest entry (a 20-octet serial, both extensions): under 128, so every entry's length is one octet. */
+const MAX_ENTRY_BYTES = ENTRY_BYTES_BESIDE_SERIAL + MAX_SERIAL_OCTETS + REASON_BYTES + INVALIDITY_BYTES;
 
 /** Bytes to keep free around the revokedCertificates field, for what the caller writes there. */
 export interface Room {
@@ -109,6 +108,8 @@ export function planRevokedCertificates(entries: readonly CrlEntry[], options: {
     }
   }
   const end = offsets[count]!;
+  // A typed array drops writes past its end without a word: entries must never outgrow their bound.
+  if (end + room.after > bufferLength) throw new Error(`internal error: ${count} CRL entries took ${end - first} bytes, more than the ${bufferLength - first - room.after} planned`);
   if (count === 0) return { count, buffer: scratch, start: first, end: first };
   const header = encodeHeader(TAG.sequence, end - first);
   const start = first - header.length;
