@@ -26,10 +26,13 @@ import { GENESIS_HASH, sealEvents, sha256Bytes } from '../envelope.js';
 import { batchedIterable } from '../batched-iterable.js';
 import { expectationMet } from '../expected-revision.js';
 import { pollingSubscription } from '../polling-subscription.js';
+import { LocalTail } from './local-tail.js';
 import { COLUMNS, hashHex, toRecordedEvent, type EventRow } from './rows.js';
 import { migrate, openPragmas, type Synchronous } from './schema.js';
 
 const READ_BATCH = 1000;
+/** Rows kept for live subscribers in this process: a few seconds of appends at full speed. */
+const TAIL_ROWS = 4096;
 
 export interface SqliteEventStoreOptions {
   readonly file: string;
@@ -54,6 +57,9 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
   private readonly statements;
   private readonly appendTransaction;
+  private readonly tail = new LocalTail(TAIL_ROWS);
+  /** Rows the current append wrote, for the tail once it has committed (only while someone follows the log). */
+  private committing: { rows: EventRow[]; version: number } | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.file);
@@ -74,6 +80,7 @@ export class SqliteEventStore implements EventStore {
       ),
       head: db.prepare<[], { position: number; chain: Uint8Array }>('SELECT position, chain FROM log_head WHERE id = 1'),
       setHead: db.prepare<[number, Uint8Array]>('UPDATE log_head SET position = ?, chain = ? WHERE id = 1'),
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       insert: db.prepare(
         'INSERT INTO events (position, event_id, stream, revision, type, data, metadata, hash, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -100,9 +107,19 @@ export class SqliteEventStore implements EventStore {
     events: readonly NewEvent[],
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<E.Either<WrongExpectedRevision, AppendResult>> {
+    this.committing = undefined;
     const result = this.appendTransaction.immediate(stream, events, options.expectedRevision);
+    // Here the transaction has committed (a failed commit throws): what it wrote may now be served.
+    const committed = this.takeCommitted();
+    if (committed !== undefined) this.tail.extend(committed.rows, committed.version);
     if (E.isRight(result) && events.length > 0) this.notify();
     return result;
+  }
+
+  private takeCommitted(): { rows: EventRow[]; version: number } | undefined {
+    const committed = this.committing;
+    this.committing = undefined;
+    return committed;
   }
 
   private appendInTransaction(
@@ -129,14 +146,19 @@ export class SqliteEventStore implements EventStore {
     let position = head.position;
     let chain = hashHex(head.chain);
     let chainBytes = head.chain;
+    const rows: EventRow[] | undefined = this.subscriptions.size > 0 ? [] : undefined;
     for (const event of sealed) {
       position += 1;
       // The global chain is defined over the hex texts (schema.ts); stored as its 32 bytes.
       chainBytes = sha256Bytes(chain + event.metadata.hash);
       chain = hashHex(chainBytes);
-      s.insert.run(position, event.id, stream, Number(event.revision), event.type, event.dataText, event.metadataText, Buffer.from(event.metadata.hash, 'hex'), chainBytes);
+      const revision = Number(event.revision);
+      s.insert.run(position, event.id, stream, revision, event.type, event.dataText, event.metadataText, Buffer.from(event.metadata.hash, 'hex'), chainBytes);
+      rows?.push([position, event.id, stream, revision, event.type, event.dataText, event.metadataText, event.metadata.hash]);
     }
     s.setHead.run(position, chainBytes);
+    // Read under the write lock: any later commit by another connection changes it (local-tail.ts).
+    if (rows !== undefined) this.committing = { rows, version: s.dataVersion.get() as number };
     return E.right({ nextExpectedRevision: firstRevision + BigInt(sealed.length - 1), position: BigInt(position) });
   }
 
@@ -204,7 +226,7 @@ export class SqliteEventStore implements EventStore {
     const after = options.fromPosition === 'start' ? 0 : Number(options.fromPosition);
     const subscription = pollingSubscription({
       after,
-      readAfter: (position) => this.readAllBatch(position + 1, READ_BATCH, false).map(toRecordedEvent),
+      readAfter: (position) => this.liveRowsAfter(position).map(toRecordedEvent),
       onAppend: (listener) => {
         this.listeners.add(listener);
         return () => this.listeners.delete(listener);
@@ -216,9 +238,16 @@ export class SqliteEventStore implements EventStore {
       [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
       close: async () => {
         this.subscriptions.delete(subscription);
+        // Appends made while nobody follows are not kept, so what is held must not be trusted as the tail.
+        if (this.subscriptions.size === 0) this.tail.clear();
         await subscription.close();
       },
     };
+  }
+
+  /** What a live subscriber at `position` reads next: from memory when it can answer, else from the file. */
+  private liveRowsAfter(position: number): EventRow[] {
+    return this.tail.after(position, READ_BATCH, () => this.statements.dataVersion.get() as number) ?? this.readAllBatch(position + 1, READ_BATCH, false);
   }
 
   async headPosition(): Promise<GlobalPosition> {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../../infrastructure/event-store/sqlite/sqlite-event-store.js';
 import { systemClock } from '../../support/clocks.js';
 import { collect, describeEventStoreContract, newEvent } from '../../support/event-store-contract.js';
+import type { RecordedEvent } from '../../../domain/ports/event-store.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 describeEventStoreContract('sqlite', async () => {
@@ -29,6 +30,69 @@ describe('sqlite adapter: atomic append at the storage level', () => {
     expect(await store.headPosition()).toBe(0n);
     const next = await store.append('atomic-1', [newEvent()], { expectedRevision: 'no_stream' });
     expect(E.isRight(next) && next.right.position).toBe(1n);
+    await store.close();
+    dir.remove();
+  });
+});
+
+describe('sqlite adapter: live subscribers take this process’s appends from memory, and still see other connections’', () => {
+  it('delivers local and foreign appends, interleaved, once each and in order, exactly as the file holds them', async () => {
+    const dir = tempDir();
+    const file = join(dir.path, 'events.sqlite');
+    const local = new SqliteEventStore({ file, clock: systemClock, synchronous: 'NORMAL', pollIntervalMs: 20 });
+    // Another connection on the same file, as the `ledger` CLI would be.
+    const foreign = new SqliteEventStore({ file, clock: systemClock, synchronous: 'NORMAL' });
+    const subscription = local.subscribeToAll({ fromPosition: 'start' });
+    const iterator = subscription[Symbol.asyncIterator]();
+    const delivered: RecordedEvent[] = [];
+    const until = async (count: number) => {
+      while (delivered.length < count) {
+        const next = await iterator.next();
+        if (next.done) throw new Error('subscription ended');
+        if (next.value.kind === 'event') delivered.push(next.value.event);
+      }
+    };
+    const rounds = [
+      { by: local, count: 2 },
+      { by: foreign, count: 2 }, // right after the local tail: nothing local follows to reveal it
+      { by: local, count: 3 },
+      { by: local, count: 1 },
+      { by: foreign, count: 1 },
+      { by: foreign, count: 2 },
+      { by: local, count: 2 },
+    ];
+    let total = 0;
+    for (const [i, round] of rounds.entries()) {
+      await round.by.append(`interleaved-${i}`, Array.from({ length: round.count }, () => newEvent()), { expectedRevision: 'no_stream' });
+      total += round.count;
+      await until(total);
+    }
+    expect(delivered.map((e) => e.position)).toEqual(Array.from({ length: total }, (_, i) => BigInt(i + 1)));
+    const inFile = await collect(foreign.readAll());
+    expect(delivered.map((e) => [e.id, e.stream, e.revision, e.type, e.data, e.metadata])).toEqual(
+      inFile.map((e) => [e.id, e.stream, e.revision, e.type, e.data, e.metadata]),
+    );
+    await subscription.close();
+    await foreign.close();
+    await local.close();
+    dir.remove();
+  });
+
+  it('a subscriber far behind the live tail reads the file up to it, then goes on without a gap', async () => {
+    const dir = tempDir();
+    const store = new SqliteEventStore({ file: join(dir.path, 'events.sqlite'), clock: systemClock, synchronous: 'NORMAL' });
+    const ahead = store.subscribeToAll({ fromPosition: 'start' });
+    // Far more than the memory holds, so the tail starts well after the first position.
+    for (let i = 0; i < 50; i++) await store.append(`behind-${i}`, Array.from({ length: 100 }, () => newEvent()), { expectedRevision: 'no_stream' });
+    const behind = store.subscribeToAll({ fromPosition: 'start' });
+    const positions: bigint[] = [];
+    for await (const message of behind) {
+      if (message.kind === 'caught-up') break;
+      positions.push(message.event.position);
+    }
+    expect(positions).toEqual(Array.from({ length: 5000 }, (_, i) => BigInt(i + 1)));
+    await behind.close();
+    await ahead.close();
     await store.close();
     dir.remove();
   });
