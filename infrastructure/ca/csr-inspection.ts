@@ -4,7 +4,7 @@
  * input, since a CSR channel is untrusted and reasons end up in events and logs.
  */
 import './x509-bootstrap.js';
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { Pkcs10CertificateRequest } from '@peculiar/x509';
@@ -17,8 +17,9 @@ const MAX_PEM_LENGTH = 64 * 1024;
 
 const PEM = /^\s*-----BEGIN (NEW )?CERTIFICATE REQUEST-----\r?\n([^-]*)-----END \1CERTIFICATE REQUEST-----\s*$/;
 
-const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
-const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+/** The key algorithms the decider judges, as the hex of their OID's DER content. */
+const RSA_ENCRYPTION = '2a864886f70d010101'; // 1.2.840.113549.1.1.1
+const EC_PUBLIC_KEY = '2a8648ce3d0201'; // 1.2.840.10045.2.1
 
 /** OpenSSL's curve names, as node reports them, to the names the decider speaks. */
 const CURVE_NAMES: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
@@ -36,7 +37,9 @@ export async function inspectCsr(pem: string): Promise<CsrInspection> {
   } catch {
     return rejected('not a DER PKCS#10 certification request');
   }
-  const publicKey = describeKey(spki);
+  // Decoded once by node (OpenSSL) for both the key's description and the self-signature.
+  const key = keyObjectOf(spki);
+  const publicKey = describeKey(spki, key);
   if (publicKey === undefined) return rejected('the public key cannot be decoded');
   return {
     ok: true,
@@ -44,7 +47,7 @@ export async function inspectCsr(pem: string): Promise<CsrInspection> {
       publicKey,
       subjectPublicKeyInfo: Buffer.from(spki).toString('base64'),
       publicKeySha256: keyIdOf(spki),
-      proofOfPossession: selfSignatureVerifiesFast(der, spki) ?? (await selfSignatureVerifies(der)),
+      proofOfPossession: selfSignatureVerifiesFast(der, key) ?? (await selfSignatureVerifies(der)),
     },
   };
 }
@@ -83,15 +86,14 @@ const FAST_ALGORITHMS: Readonly<Record<string, string | null>> = {
 };
 
 /** The self-signature's verdict, or undefined when this path does not know the algorithm. */
-function selfSignatureVerifiesFast(der: Uint8Array, spki: Uint8Array): boolean | undefined {
+function selfSignatureVerifiesFast(der: Uint8Array, key: KeyObject | undefined): boolean | undefined {
   try {
     const [info, algorithm, signature] = childrenOf(readSingle(der, TAG.sequence));
     const oid = algorithm === undefined ? undefined : childrenOf(algorithm)[0];
     if (info === undefined || oid === undefined || signature === undefined) return undefined;
     const hash = FAST_ALGORITHMS[Buffer.from(oid.content).toString('hex')];
     if (hash === undefined) return undefined;
-    if (signature.content[0] !== 0) return false;
-    const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    if (signature.content[0] !== 0 || key === undefined) return false;
     return verify(hash, info.bytes, { key, dsaEncoding: 'der' }, signature.content.subarray(1));
   } catch {
     return false;
@@ -102,12 +104,25 @@ function rejected(reason: string): CsrInspection {
   return { ok: false, reason };
 }
 
-function describeKey(spki: Uint8Array): PublicKeyFacts | undefined {
+/** The key as node (OpenSSL) decodes it, or undefined when it does not: a modulus or curve point that does not parse. */
+function keyObjectOf(spki: Uint8Array): KeyObject | undefined {
   try {
-    const algorithm = AsnConvert.parse(spki, SubjectPublicKeyInfo).algorithm.algorithm;
-    if (algorithm !== RSA_ENCRYPTION && algorithm !== EC_PUBLIC_KEY) return { kind: 'other', algorithm };
-    // node (OpenSSL) decodes the key, so a modulus or curve point that does not parse is caught here.
-    const { modulusLength, publicExponent, namedCurve } = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }).asymmetricKeyDetails ?? {};
+    return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  } catch {
+    return undefined;
+  }
+}
+
+function describeKey(spki: Uint8Array, key: KeyObject | undefined): PublicKeyFacts | undefined {
+  try {
+    const [algorithmIdentifier] = childrenOf(readSingle(spki, TAG.sequence));
+    const oid = algorithmIdentifier === undefined ? undefined : childrenOf(algorithmIdentifier)[0];
+    if (oid?.tag !== TAG.objectIdentifier) return undefined;
+    const algorithm = Buffer.from(oid.content).toString('hex');
+    // Any other algorithm is named in dotted form for the decider's refusal.
+    if (algorithm !== RSA_ENCRYPTION && algorithm !== EC_PUBLIC_KEY) return { kind: 'other', algorithm: AsnConvert.parse(spki, SubjectPublicKeyInfo).algorithm.algorithm };
+    if (key === undefined) return undefined;
+    const { modulusLength, publicExponent, namedCurve } = key.asymmetricKeyDetails ?? {};
     if (modulusLength !== undefined && publicExponent !== undefined) return { kind: 'rsa', modulusBits: modulusLength, publicExponent: Number(publicExponent) };
     if (namedCurve !== undefined) return { kind: 'ec', namedCurve: CURVE_NAMES[namedCurve] ?? namedCurve };
     return undefined;

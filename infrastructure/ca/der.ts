@@ -12,9 +12,12 @@ export const TAG = {
   octetString: 0x04,
   objectIdentifier: 0x06,
   enumerated: 0x0a,
+  utf8String: 0x0c,
+  printableString: 0x13,
   utcTime: 0x17,
   generalizedTime: 0x18,
   sequence: 0x30,
+  set: 0x31,
   /** [0] EXPLICIT, constructed: the TBSCertificate version, the TBSCertList extensions. */
   context0: 0xa0,
   /** [1] and [2] EXPLICIT, constructed: OCSP's requestorName, requestExtensions, ResponderID, responseExtensions. */
@@ -111,4 +114,32 @@ export function encodeUnsignedInteger(value: Uint8Array): Uint8Array {
 /** A BIT STRING of whole octets (no unused bits), as signatures are. */
 export function encodeBitString(octets: Uint8Array): Uint8Array {
   return encodeTlv(TAG.bitString, Uint8Array.of(0), octets);
+}
+
+/** An OBJECT IDENTIFIER from its dotted form (X.690 §8.19: base-128 arcs, the first two joined). */
+export function encodeOid(dotted: string): Uint8Array {
+  const arcs = dotted.split('.').map((arc) => (/^\d+$/.test(arc) ? Number(arc) : Number.NaN));
+  const [first, second] = arcs;
+  if (first === undefined || second === undefined || arcs.some((arc) => !Number.isSafeInteger(arc)) || first > 2 || (first < 2 && second > 39)) {
+    throw new Error(`not an object identifier: ${dotted}`);
+  }
+  const octets: number[] = [];
+  for (const arc of [first * 40 + second, ...arcs.slice(2)]) {
+    const base128 = [arc % 128];
+    for (let rest = Math.floor(arc / 128); rest > 0; rest = Math.floor(rest / 128)) base128.unshift((rest % 128) | 0x80);
+    octets.push(...base128);
+  }
+  return encodeTlv(TAG.objectIdentifier, Uint8Array.from(octets));
+}
+
+/** A UTF8String; a lone surrogate has no UTF-8 form and is refused rather than replaced. */
+export function encodeUtf8String(value: string): Uint8Array {
+  if (/\p{Cs}/u.test(value)) throw new Error('a UTF8String cannot hold a lone surrogate');
+  return encodeTlv(TAG.utf8String, Buffer.from(value, 'utf8'));
+}
+
+/** The BIT STRING's octets when it has no unused bits, as keys and signatures do; throws otherwise. */
+export function bitStringOctets(tlv: Tlv): Uint8Array {
+  if (tlv.tag !== TAG.bitString || tlv.content[0] !== 0) throw new Error('expected a BIT STRING of whole octets');
+  return tlv.content.subarray(1);
 }

@@ -4,8 +4,7 @@
  */
 import './x509-bootstrap.js';
 import { createHash } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { KeyUsageFlags, SubjectPublicKeyInfo, type Extension } from '@peculiar/asn1-x509';
+import { KeyUsageFlags, type Extension } from '@peculiar/asn1-x509';
 import type { IssuingCa, LeafRequest, PreparedCertificate } from '../../domain/ports/certificate-authority.js';
 import type { Signer } from '../../domain/ports/signer.js';
 import { signTbsCertificate, signatureAlgorithmFor } from './certificate-signing.js';
@@ -19,6 +18,7 @@ import {
   keyUsage,
   personalDataSubjectAltName,
   subjectKeyIdentifier,
+  subjectPublicKeyOf,
 } from './extensions.js';
 import { readIssuingRoot } from './issuing-root.js';
 import { encodeName, type NameAttribute } from './names.js';
@@ -66,7 +66,7 @@ function checkProfile(ca: IssuingCa, request: LeafRequest): void {
 function subjectPublicKeyInfoOf(base64: string): Uint8Array {
   try {
     const der = readSingle(Buffer.from(base64, 'base64'), TAG.sequence).bytes;
-    AsnConvert.parse(der, SubjectPublicKeyInfo);
+    subjectPublicKeyOf(der);
     return der;
   } catch (cause) {
     throw new Error('subjectPublicKeyInfo is not a DER SubjectPublicKeyInfo', { cause });

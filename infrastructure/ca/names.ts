@@ -1,7 +1,5 @@
-/** Distinguished names as the CA writes them. */
-import './x509-bootstrap.js';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { AttributeTypeAndValue, AttributeValue, Name, RelativeDistinguishedName } from '@peculiar/asn1-x509';
+/** Distinguished names as the CA writes them, in DER written directly (every leaf has its own subject). */
+import { TAG, encodeOid, encodeTlv, encodeUtf8String } from './der.js';
 
 const ATTRIBUTE_TYPES = {
   C: '2.5.4.6',
@@ -13,6 +11,10 @@ const ATTRIBUTE_TYPES = {
 } as const;
 
 export type NameAttributeType = keyof typeof ATTRIBUTE_TYPES;
+
+const ATTRIBUTE_TYPE_DER = Object.fromEntries(
+  Object.entries(ATTRIBUTE_TYPES).map(([type, oid]) => [type, encodeOid(oid)]),
+) as Readonly<Record<NameAttributeType, Uint8Array>>;
 
 /** One attribute of a distinguished name, e.g. `{ type: 'OU', value: 'JPKI for digital signature' }`. */
 export interface NameAttribute {
@@ -31,10 +33,10 @@ export function encodeName(attributes: readonly NameAttribute[]): Uint8Array {
   const rdns = attributes.map(({ type, value }) => {
     if (type === 'C' && !/^[A-Z]{2}$/.test(value)) throw new Error('countryName must be two capital letters');
     if (value.length === 0) throw new Error(`the ${type} attribute is empty`);
-    const encoded = type === 'C' ? new AttributeValue({ printableString: value }) : new AttributeValue({ utf8String: value });
-    return new RelativeDistinguishedName([new AttributeTypeAndValue({ type: ATTRIBUTE_TYPES[type], value: encoded })]);
+    const encoded = type === 'C' ? encodeTlv(TAG.printableString, Buffer.from(value, 'latin1')) : encodeUtf8String(value);
+    return encodeTlv(TAG.set, encodeTlv(TAG.sequence, ATTRIBUTE_TYPE_DER[type], encoded));
   });
-  return new Uint8Array(AsnConvert.serialize(new Name(rdns)));
+  return encodeTlv(TAG.sequence, ...rdns);
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
  * The TBSCertificate as exact bytes. Fields that must be copied verbatim (issuer Name, subject
- * public key) go in as DER; the rest is encoded with @peculiar/asn1-x509 and joined with der.ts.
+ * public key) go in as DER; the extensions are written by `extensionDer`, the validity with
+ * @peculiar/asn1-x509, and all joined with der.ts.
  */
 import './x509-bootstrap.js';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Extensions, Validity, type Extension } from '@peculiar/asn1-x509';
+import { Validity, type Extension } from '@peculiar/asn1-x509';
 import { TAG, childrenOf, encodeTlv, encodeUnsignedInteger, readSingle } from './der.js';
+import { extensionDer } from './extensions.js';
 
 export interface TbsCertificateFields {
   /** Uppercase hex, as openssl prints it (see serialNumberOctets). */
@@ -40,7 +42,7 @@ export function encodeTbsCertificate(fields: TbsCertificateFields): Uint8Array {
   if (notAfter < notBefore) throw new Error('notAfter is before notBefore');
   // asn1-x509's Time picks UTCTime through 2049 and GeneralizedTime from 2050 on (RFC 5280 §4.1.2.5).
   const validity = AsnConvert.serialize(new Validity({ notBefore, notAfter }));
-  const extensions = AsnConvert.serialize(new Extensions([...fields.extensions]));
+  const extensions = encodeTlv(TAG.sequence, ...fields.extensions.map(extensionDer));
   return encodeTlv(
     TAG.sequence,
     VERSION_3,
@@ -50,7 +52,7 @@ export function encodeTbsCertificate(fields: TbsCertificateFields): Uint8Array {
     new Uint8Array(validity),
     fields.subject,
     fields.subjectPublicKeyInfo,
-    encodeTlv(TAG.context3, new Uint8Array(extensions)),
+    encodeTlv(TAG.context3, extensions),
   );
 }
 
