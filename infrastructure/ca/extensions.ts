@@ -72,19 +72,21 @@ function keep(key: string, build: () => Extension): Extension {
   return extension;
 }
 
-/** BOOLEAN TRUE; `critical` FALSE is its DEFAULT and so left out (DER). */
-const DER_TRUE = Uint8Array.of(0x01, 0x01, 0xff);
+const DER_TRUE = encodeTlv(TAG.boolean, Uint8Array.of(0xff));
+
+/** Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }; DER leaves a FALSE default out. */
+export function encodeExtension(extnId: Uint8Array, critical: boolean, value: Uint8Array): Uint8Array {
+  const octets = encodeTlv(TAG.octetString, value);
+  return critical ? encodeTlv(TAG.sequence, extnId, DER_TRUE, octets) : encodeTlv(TAG.sequence, extnId, octets);
+}
+
 const extensionDers = new WeakMap<Extension, Uint8Array>();
 
-/**
- * An Extension's DER — SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
- * — written directly and remembered for the extensions that are kept and shared.
- */
+/** An Extension object's DER, written directly, and remembered for the extensions that are kept and shared. */
 export function extensionDer(extension: Extension): Uint8Array {
   let der = extensionDers.get(extension);
   if (der === undefined) {
-    const value = new Uint8Array(extension.extnValue.buffer);
-    der = encodeTlv(TAG.sequence, encodeOid(extension.extnID), ...(extension.critical ? [DER_TRUE] : []), encodeTlv(TAG.octetString, value));
+    der = encodeExtension(encodeOid(extension.extnID), extension.critical, new Uint8Array(extension.extnValue.buffer));
     extensionDers.set(extension, der);
   }
   return der;

@@ -4,9 +4,8 @@
  * and the entry extensions are a handful of constants that every entry copies.
  */
 import '../x509-bootstrap.js';
-import { AsnConvert } from '@peculiar/asn1-schema';
 import { TAG, encodeTlv, encodeUnsignedInteger } from '../der.js';
-import { authorityKeyIdentifier as authorityKeyIdentifierExtension } from '../extensions.js';
+import { authorityKeyIdentifier as authorityKeyIdentifierExtension, encodeExtension as extension, extensionDer } from '../extensions.js';
 import { GENERALIZED_TIME_BYTES } from './crl-time.js';
 
 /** id-ce arc 2.5.29, whose first two arcs are the single octet 0x55. */
@@ -18,7 +17,6 @@ const ID_CE_DELTA_CRL_INDICATOR = idCe(27);
 const ID_CE_ISSUING_DISTRIBUTION_POINT = idCe(28);
 const ID_CE_FRESHEST_CRL = idCe(46);
 
-const TRUE = encodeTlv(TAG.boolean, Uint8Array.of(0xff));
 /** Context tags of (Issuing)DistributionPoint (implicitly tagged module, RFC 5280 appendix A.2). */
 const DISTRIBUTION_POINT = 0xa0; // [0] DistributionPointName, constructed: a CHOICE keeps its own tag
 const FULL_NAME = 0xa0; // [0] GeneralNames, constructed
@@ -27,15 +25,9 @@ const GENERAL_NAME_URI = 0x86; // [6] IA5String
 /** RFC 5280 §5.2.3 and §5.2.4: CRL numbers are at most 20 octets. */
 const MAX_CRL_NUMBER_OCTETS = 20;
 
-/** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }; DER leaves a FALSE default out. */
-function extension(extnId: Uint8Array, critical: boolean, value: Uint8Array): Uint8Array {
-  const octets = encodeTlv(TAG.octetString, value);
-  return critical ? encodeTlv(TAG.sequence, extnId, TRUE, octets) : encodeTlv(TAG.sequence, extnId, octets);
-}
-
 /** The CRL's authorityKeyIdentifier: the root's SKI, as the leaves carry it. */
 export function authorityKeyIdentifier(keyIdentifier: Uint8Array): Uint8Array {
-  return new Uint8Array(AsnConvert.serialize(authorityKeyIdentifierExtension(keyIdentifier)));
+  return extensionDer(authorityKeyIdentifierExtension(keyIdentifier));
 }
 
 /** cRLNumber, not critical (§5.2.3). */
