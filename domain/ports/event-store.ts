@@ -117,6 +117,12 @@ export interface Subscription extends AsyncIterable<SubscriptionMessage> {
 
 export type StoreKind = 'sqlite' | 'eventstoredb';
 
+export interface AppendRequest {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
 export interface EventStore {
   readonly kind: StoreKind;
   /** Atomic: all events are appended, or none. Re-appending the same event ids at the same place is a no-op success. */
@@ -125,6 +131,15 @@ export interface EventStore {
     events: readonly NewEvent[],
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<Either<WrongExpectedRevision, AppendResult>>;
+  /**
+   * Several appends, in order, each exactly as `append` would do it — atomic, checked against its own
+   * expected revision, idempotent — with one result each. Nothing is promised across them: a request
+   * that conflicts leaves the others as they are. What it is for: an adapter may make them durable
+   * together (the embedded store commits them in one transaction, so a batch of notices costs one
+   * commit, not one each). An error other than a conflict rejects the call; then it is unknown which
+   * requests were written (none, on the embedded store), and giving them again is safe.
+   */
+  appendEach(requests: readonly AppendRequest[]): Promise<Either<WrongExpectedRevision, AppendResult>[]>;
   /** Events of one stream, in order. A stream that does not exist yields nothing. */
   readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   /** The global log (ledger events only: no system or link events), in order. */

@@ -235,6 +235,49 @@ export function describeEventStoreContract(name: string, connect: () => Promise<
       });
     });
 
+    describe('appendEach', () => {
+      it('appends each request as append would, in order, with one result each', async () => {
+        const [a, b] = [streamName(), streamName()];
+        const results = await store.appendEach([
+          { stream: a, events: events(2), expectedRevision: 'no_stream' },
+          { stream: b, events: events(1), expectedRevision: 'no_stream' },
+          // The same stream again, after the first request: it sees that request's events.
+          { stream: a, events: events(1), expectedRevision: 1n },
+        ]);
+        const rights = results.map((r) => (E.isRight(r) ? r.right : undefined));
+        expect(rights.map((r) => r?.nextExpectedRevision)).toEqual([1n, 0n, 2n]);
+        expect(rights[0]!.position < rights[1]!.position && rights[1]!.position < rights[2]!.position).toBe(true);
+        expect((await collect(store.readStream(a))).map((e) => e.revision)).toEqual([0n, 1n, 2n]);
+        expect(await collect(store.readStream(b))).toHaveLength(1);
+        expect(await store.appendEach([])).toEqual([]);
+      });
+
+      it('a request that conflicts writes nothing of its own and leaves the others written', async () => {
+        const [a, taken, c] = [streamName(), streamName(), streamName()];
+        await mustAppend(taken, events(2), 'no_stream');
+        const results = await store.appendEach([
+          { stream: a, events: events(1), expectedRevision: 'no_stream' },
+          { stream: taken, events: events(3), expectedRevision: 'no_stream' },
+          { stream: c, events: events(1), expectedRevision: 5n },
+        ]);
+        expect(E.isRight(results[0]!)).toBe(true);
+        expect(E.isLeft(results[1]!) && results[1].left).toEqual({ _tag: 'WrongExpectedRevision', stream: taken, expected: 'no_stream', actual: 1n });
+        expect(E.isLeft(results[2]!) && results[2].left.actual).toBe('no_stream');
+        expect(await collect(store.readStream(a))).toHaveLength(1);
+        expect(await collect(store.readStream(taken))).toHaveLength(2);
+        expect(await collect(store.readStream(c))).toEqual([]);
+      });
+
+      it('is idempotent like append: the same ids at the same place again write nothing', async () => {
+        const stream = streamName();
+        const batch = events(2);
+        const [first] = await store.appendEach([{ stream, events: batch, expectedRevision: 'no_stream' }]);
+        const [again] = await store.appendEach([{ stream, events: batch, expectedRevision: 'no_stream' }]);
+        expect(E.isRight(again!) && again.right).toEqual(E.isRight(first!) && first.right);
+        expect(await collect(store.readStream(stream))).toHaveLength(2);
+      });
+    });
+
     describe('subscribeToAll', () => {
       it('catches up, says so, then delivers live events; resumes exclusively from a checkpoint', async () => {
         const stream = streamName();

@@ -6,6 +6,7 @@ import { BACKWARDS, END, EventStoreDBClient } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Clock } from '../../../domain/ports/clock.js';
 import type {
+  AppendRequest,
   AppendResult,
   EventStore,
   ExpectedRevision,
@@ -79,6 +80,13 @@ export class EventStoreDbEventStore implements EventStore {
       const retry = (expected === 'any' || expected === 'stream_exists') && attempt < MAX_APPEND_ATTEMPTS;
       if (!retry) return conflict(outcome.actual);
     }
+  }
+
+  /** One after the other: EventStoreDB commits each append on its own. */
+  async appendEach(requests: readonly AppendRequest[]): Promise<E.Either<WrongExpectedRevision, AppendResult>[]> {
+    const results: E.Either<WrongExpectedRevision, AppendResult>[] = [];
+    for (const request of requests) results.push(await this.append(request.stream, request.events, { expectedRevision: request.expectedRevision }));
+    return results;
   }
 
   readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {

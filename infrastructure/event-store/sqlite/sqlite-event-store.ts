@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Clock } from '../../../domain/ports/clock.js';
 import type {
+  AppendRequest,
   AppendResult,
   EventStore,
   ExpectedRevision,
@@ -57,6 +58,7 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
   private readonly statements;
   private readonly appendTransaction;
+  private readonly appendEachTransaction;
   private readonly tail = new LocalTail(TAIL_ROWS);
   /** Rows the current append wrote, for the tail once it has committed (only while someone follows the log). */
   private committing: { rows: EventRow[]; version: number } | undefined;
@@ -100,6 +102,10 @@ export class SqliteEventStore implements EventStore {
     this.appendTransaction = db.transaction((stream: string, events: readonly NewEvent[], expected: ExpectedRevision) =>
       this.appendInTransaction(stream, events, expected),
     );
+    // Called inside the outer transaction, better-sqlite3 runs each request in a SAVEPOINT of it.
+    this.appendEachTransaction = db.transaction((requests: readonly AppendRequest[]) =>
+      requests.map((request) => this.appendTransaction(request.stream, request.events, request.expectedRevision)),
+    );
   }
 
   async append(
@@ -114,6 +120,17 @@ export class SqliteEventStore implements EventStore {
     if (committed !== undefined) this.tail.extend(committed.rows, committed.version);
     if (E.isRight(result) && events.length > 0) this.notify();
     return result;
+  }
+
+  /** All in one `BEGIN IMMEDIATE` transaction: one commit for the lot; a conflict writes nothing of its own request only. */
+  async appendEach(requests: readonly AppendRequest[]): Promise<E.Either<WrongExpectedRevision, AppendResult>[]> {
+    if (requests.length === 0) return [];
+    this.committing = undefined;
+    const results = this.appendEachTransaction.immediate(requests);
+    const committed = this.takeCommitted();
+    if (committed !== undefined) this.tail.extend(committed.rows, committed.version);
+    if (results.some((result, i) => E.isRight(result) && (requests[i]?.events.length ?? 0) > 0)) this.notify();
+    return results;
   }
 
   private takeCommitted(): { rows: EventRow[]; version: number } | undefined {
@@ -158,7 +175,12 @@ export class SqliteEventStore implements EventStore {
     }
     s.setHead.run(position, chainBytes);
     // Read under the write lock: any later commit by another connection changes it (local-tail.ts).
-    if (rows !== undefined) this.committing = { rows, version: s.dataVersion.get() as number };
+    if (rows !== undefined) {
+      const version = s.dataVersion.get() as number;
+      // Several requests of one appendEach add up; their rows are consecutive, all in one transaction.
+      if (this.committing === undefined) this.committing = { rows, version };
+      else this.committing = { rows: [...this.committing.rows, ...rows], version };
+    }
     return E.right({ nextExpectedRevision: firstRevision + BigInt(sealed.length - 1), position: BigInt(position) });
   }
 

@@ -75,6 +75,7 @@ describe('issuance interrupted and resumed', () => {
           if (stream.startsWith('holder-')) throw new Error('crash after the certificate was recorded');
           return deps.store.append(stream, events, options);
         },
+        appendEach: () => Promise.reject(new Error('issuance appends one stream at a time')),
         readStream: (s, o) => deps.store.readStream(s, o),
         readAll: (o) => deps.store.readAll(o),
         subscribeToAll: (o) => deps.store.subscribeToAll(o),

@@ -35,6 +35,37 @@ describe('sqlite adapter: atomic append at the storage level', () => {
   });
 });
 
+describe('sqlite adapter: appendEach is one transaction', () => {
+  it('an error in any request writes none of them, and a live subscriber then sees the next ones in order', async () => {
+    const dir = tempDir();
+    const store = new SqliteEventStore({ file: join(dir.path, 'events.sqlite'), clock: systemClock, synchronous: 'NORMAL' });
+    const subscription = store.subscribeToAll({ fromPosition: 'start' });
+    const broken = { ...newEvent(), type: null as unknown as string };
+    await expect(
+      store.appendEach([
+        { stream: 'each-1', events: [newEvent()], expectedRevision: 'no_stream' },
+        { stream: 'each-2', events: [newEvent(), broken], expectedRevision: 'no_stream' },
+      ]),
+    ).rejects.toThrow(/NOT NULL/);
+    expect(await store.headPosition()).toBe(0n);
+    expect(await collect(store.readStream('each-1'))).toEqual([]);
+    await store.appendEach([
+      { stream: 'each-1', events: [newEvent(), newEvent()], expectedRevision: 'no_stream' },
+      { stream: 'each-2', events: [newEvent()], expectedRevision: 'no_stream' },
+    ]);
+    const seen: string[] = [];
+    for await (const message of subscription) {
+      if (message.kind !== 'event') continue;
+      seen.push(`${message.event.position}:${message.event.stream}/${message.event.revision}`);
+      if (seen.length === 3) break;
+    }
+    expect(seen).toEqual(['1:each-1/0', '2:each-1/1', '3:each-2/0']);
+    await subscription.close();
+    await store.close();
+    dir.remove();
+  });
+});
+
 describe('sqlite adapter: live subscribers take this process’s appends from memory, and still see other connections’', () => {
   it('delivers local and foreign appends, interleaved, once each and in order, exactly as the file holds them', async () => {
     const dir = tempDir();
