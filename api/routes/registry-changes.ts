@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { SEXES } from '../../domain/application/events.js';
 import { NOTICE_KINDS, REMOVAL_CAUSES, noticeId } from '../../domain/registry/events.js';
 import { readNotice } from '../../domain/registry/queries.js';
-import { receiveNotice, type NoticeInput } from '../../domain/registry/services.js';
+import { receiveNotice, receiveNotices, type NoticeInput } from '../../domain/registry/services.js';
 import { callerOf } from '../auth/caller.js';
 import type { LedgerDeps } from '../ledger-deps.js';
 import { domainProblem } from '../problems/domain-problem.js';
@@ -20,6 +20,8 @@ import { purposeQuery } from './schemas.js';
 import { disclosing } from './disclosing.js';
 
 const MAX_BATCH = 10_000;
+/** Notices recorded in one commit: a few milliseconds of work, so other requests wait no longer than that. */
+const RECORDED_TOGETHER = 500;
 
 const items = z.object({
   name: z.string().trim().min(1).max(100),
@@ -89,23 +91,35 @@ export const registryChangeRoutes: FastifyPluginAsyncZod<{ deps: LedgerDeps }> =
       }
       const caller = callerOf(request);
       const results: BatchResult[] = [];
+      const valid: { index: number; input: NoticeInput }[] = [];
       for (const [index, raw] of notices.entries()) {
         const parsed = noticeBody.safeParse(raw);
-        if (!parsed.success) {
-          results.push({
+        if (parsed.success) valid.push({ index, input: toInput(parsed.data) });
+        else {
+          results[index] = {
             index,
             result: 'rejected',
             reason: 'invalid-notice',
             errors: parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message })),
-          });
-          continue;
+          };
         }
-        const received = await receiveNotice(deps, { ...caller, idempotencyKey: `${caller.idempotencyKey}/${parsed.data.noticeId}` }, toInput(parsed.data));
-        if (E.isRight(received)) {
-          results.push({ index, noticeId: received.right.noticeId, result: received.right.outcome, position: received.right.position.toString() });
-        } else {
-          const { conflictsWith } = domainProblem(received.left);
-          results.push({ index, noticeId: parsed.data.noticeId, result: 'rejected', reason: received.left.rule, detail: received.left.detail, ...(conflictsWith === undefined ? {} : { conflictsWith }) });
+      }
+      for (let from = 0; from < valid.length; from += RECORDED_TOGETHER) {
+        const chunk = valid.slice(from, from + RECORDED_TOGETHER);
+        // The key names the notice's place in the batch: the batch given again is recognised, while
+        // a second copy of a notice inside one batch is judged against the first (duplicate, or 409).
+        const received = await receiveNotices(
+          deps,
+          chunk.map(({ index, input }) => ({ caller: { ...caller, idempotencyKey: `${caller.idempotencyKey}/${index}/${input.noticeId}` }, input })),
+        );
+        for (const [i, { index, input }] of chunk.entries()) {
+          const result = received[i] as (typeof received)[number];
+          if (E.isRight(result)) {
+            results[index] = { index, noticeId: result.right.noticeId, result: result.right.outcome, position: result.right.position.toString() };
+          } else {
+            const { conflictsWith } = domainProblem(result.left);
+            results[index] = { index, noticeId: input.noticeId, result: 'rejected', reason: result.left.rule, detail: result.left.detail, ...(conflictsWith === undefined ? {} : { conflictsWith }) };
+          }
         }
       }
       const count = (result: string) => results.filter((r) => r.result === result).length;

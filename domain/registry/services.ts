@@ -16,7 +16,7 @@ import type { Actor, EventStore, RecordedEvent } from '../ports/event-store.js';
 import type { HolderRefs, IdSource } from '../ports/ids.js';
 import type { IssuanceRegister, NoticeIndex, RegisteredCertificate } from '../ports/registers.js';
 import { commandContext, type Caller } from '../shared/caller.js';
-import { handleCommand, load } from '../shared/command-handler.js';
+import { handleCommand, handleEach, load } from '../shared/command-handler.js';
 import { policyViolation, type DomainError } from '../shared/errors.js';
 import { noticeAggregate } from './aggregate.js';
 import { registryChangeReceived, registryChangeStream, type CertificateOutcome, type FourItems, type NoticeKind, type RegistryChangeReceivedData } from './events.js';
@@ -52,14 +52,44 @@ export interface Received {
   readonly position: bigint;
 }
 
-export async function receiveNotice(
-  deps: { readonly store: EventStore; readonly ids: IdSource; readonly clock: Clock; readonly holderRefs: HolderRefs },
-  caller: Caller,
-  input: NoticeInput,
-): Promise<E.Either<DomainError, Received>> {
-  const refused = inconsistency(input);
-  if (refused !== undefined) return E.left(refused);
-  const notice: RegistryChangeReceivedData = {
+type ReceiveDeps = { readonly store: EventStore; readonly ids: IdSource; readonly clock: Clock; readonly holderRefs: HolderRefs };
+
+export async function receiveNotice(deps: ReceiveDeps, caller: Caller, input: NoticeInput): Promise<E.Either<DomainError, Received>> {
+  const [received] = await receiveNotices(deps, [{ caller, input }]);
+  return received as E.Either<DomainError, Received>;
+}
+
+/**
+ * Several notices, each judged on its own exactly as one would be (a bad one never blocks the
+ * others), recorded together: on the embedded store one commit for the lot.
+ */
+export async function receiveNotices(
+  deps: ReceiveDeps,
+  notices: readonly { readonly caller: Caller; readonly input: NoticeInput }[],
+): Promise<E.Either<DomainError, Received>[]> {
+  const receivedAt = deps.clock.now().toISOString();
+  const refusals = notices.map(({ input }) => inconsistency(input));
+  const items = notices.flatMap(({ caller, input }, i) =>
+    refusals[i] === undefined
+      ? [{ stream: registryChangeStream(input.noticeId), command: { type: 'ReceiveNotice' as const, notice: noticeData(deps, input, receivedAt) }, context: commandContext(caller) }]
+      : [],
+  );
+  const handled = await handleEach(deps, noticeAggregate, items);
+  let next = 0;
+  return notices.map(({ input }, i) => {
+    const refused = refusals[i];
+    if (refused !== undefined) return E.left(refused);
+    const result = handled[next++] as (typeof handled)[number];
+    return E.map((h: { events: readonly unknown[]; position: bigint }) => ({
+      noticeId: input.noticeId,
+      outcome: h.events.length === 0 ? ('duplicate' as const) : ('accepted' as const),
+      position: h.position,
+    }))(result);
+  });
+}
+
+function noticeData(deps: ReceiveDeps, input: NoticeInput, receivedAt: string): RegistryChangeReceivedData {
+  return {
     noticeId: input.noticeId,
     holderRef: deps.holderRefs.of(input.residentRecordCode),
     municipalityCode: input.municipalityCode,
@@ -68,15 +98,9 @@ export async function receiveNotice(
     minor: input.minor,
     effectiveDate: input.effectiveDate,
     ...(input.departureDate === undefined ? {} : { departureDate: input.departureDate }),
-    receivedAt: deps.clock.now().toISOString(),
+    receivedAt,
     personal: { residentRecordCode: input.residentRecordCode, before: input.before, after: input.after },
   };
-  const handled = await handleCommand(deps, noticeAggregate, registryChangeStream(input.noticeId), { type: 'ReceiveNotice', notice }, commandContext(caller));
-  return E.map((h: { events: readonly unknown[]; position: bigint }) => ({
-    noticeId: input.noticeId,
-    outcome: h.events.length === 0 ? ('duplicate' as const) : ('accepted' as const),
-    position: h.position,
-  }))(handled);
 }
 
 /** The registry reactor acts as the ledger itself, in the notice's correlation, caused by the notice. */

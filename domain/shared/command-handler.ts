@@ -7,7 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { z } from 'zod';
-import type { Actor, EventStore, RecordedEvent } from '../ports/event-store.js';
+import type { Actor, AppendRequest, AppendResult, EventStore, RecordedEvent, WrongExpectedRevision } from '../ports/event-store.js';
 import type { IdSource } from '../ports/ids.js';
 import { fold, type Decider } from './decider.js';
 import { conflict, type DomainError } from './errors.js';
@@ -68,7 +68,60 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   command: Command | ((state: State) => Command),
   context: CommandContext,
 ): Promise<E.Either<DomainError, Handled<Event, State>>> {
-  const loaded = await load(deps.store, aggregate, stream);
+  const step = plan(deps, aggregate, stream, command, context, await load(deps.store, aggregate, stream));
+  if (step.kind === 'done') return step.result;
+  const appended = await deps.store.append(stream, step.request.events, { expectedRevision: step.request.expectedRevision });
+  return finish(aggregate, step, appended);
+}
+
+export interface CommandItem<Command, State> {
+  readonly stream: string;
+  readonly command: Command | ((state: State) => Command);
+  readonly context: CommandContext;
+}
+
+/**
+ * Many commands of one aggregate, each with the result `handleCommand` would give it, their appends
+ * given to the store together (`appendEach`: one commit on the embedded store). A command whose
+ * append conflicts — another command of the same list, or another writer, got to its stream first —
+ * runs again on its own through `handleCommand`, against what its stream now holds.
+ */
+export async function handleEach<Command, Event extends DomainEvent, State>(
+  deps: HandlerDeps,
+  aggregate: Aggregate<Command, Event, State>,
+  items: readonly CommandItem<Command, State>[],
+): Promise<E.Either<DomainError, Handled<Event, State>>[]> {
+  const steps: Step<Event, State>[] = [];
+  for (const item of items) steps.push(plan(deps, aggregate, item.stream, item.command, item.context, await load(deps.store, aggregate, item.stream)));
+  const appending = steps.flatMap((step) => (step.kind === 'append' ? [step] : []));
+  const appended = await deps.store.appendEach(appending.map((step) => step.request));
+  const results = new Map(appending.map((step, i) => [step, appended[i]]));
+  const out: E.Either<DomainError, Handled<Event, State>>[] = [];
+  for (const [i, step] of steps.entries()) {
+    const item = items[i] as CommandItem<Command, State>;
+    if (step.kind === 'done') out.push(step.result);
+    else {
+      const result = results.get(step);
+      if (result === undefined || E.isLeft(result)) out.push(await handleCommand(deps, aggregate, item.stream, item.command, item.context));
+      else out.push(finish(aggregate, step, result));
+    }
+  }
+  return out;
+}
+
+type Step<Event, State> =
+  | { readonly kind: 'done'; readonly result: E.Either<DomainError, Handled<Event, State>> }
+  | { readonly kind: 'append'; readonly request: AppendRequest; readonly events: readonly Event[]; readonly state: State };
+
+/** What a command comes to on the stream as loaded: already applied, refused, or events to append. */
+function plan<Command, Event extends DomainEvent, State>(
+  deps: HandlerDeps,
+  aggregate: Aggregate<Command, Event, State>,
+  stream: string,
+  command: Command | ((state: State) => Command),
+  context: CommandContext,
+  loaded: Loaded<State>,
+): Step<Event, State> {
   const firstId = deps.ids.eventId(context.idempotencyKey, stream, 0);
   const repeatedFrom = loaded.recorded.findIndex((event) => event.id === firstId);
   if (repeatedFrom >= 0) {
@@ -78,26 +131,37 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       if (event === undefined || event.id !== deps.ids.eventId(context.idempotencyKey, stream, i)) break;
       repeated.push(event);
     }
-    return E.right({
-      events: repeated.map((event) => aggregate.schema.parse({ type: event.type, data: event.data })),
-      state: loaded.state,
-      position: repeated[repeated.length - 1]?.position ?? 0n,
-    });
+    return {
+      kind: 'done',
+      result: E.right({
+        events: repeated.map((event) => aggregate.schema.parse({ type: event.type, data: event.data })),
+        state: loaded.state,
+        position: repeated[repeated.length - 1]?.position ?? 0n,
+      }),
+    };
   }
   const decided = aggregate.decider.decide(typeof command === 'function' ? (command as (state: State) => Command)(loaded.state) : command, loaded.state);
-  if (E.isLeft(decided)) return decided;
+  if (E.isLeft(decided)) return { kind: 'done', result: decided };
   const events = decided.right;
-  const appended = await deps.store.append(
+  const request: AppendRequest = {
     stream,
-    events.map((event, index) => ({
+    events: events.map((event, index) => ({
       id: deps.ids.eventId(context.idempotencyKey, stream, index),
       type: event.type,
       schemaVersion: aggregate.schemaVersion,
       data: event.data as never,
       metadata: context,
     })),
-    { expectedRevision: loaded.revision },
-  );
-  if (E.isLeft(appended)) return E.left(conflict(stream));
-  return E.right({ events, state: events.reduce(aggregate.decider.evolve, loaded.state), position: appended.right.position });
+    expectedRevision: loaded.revision,
+  };
+  return { kind: 'append', request, events, state: loaded.state };
+}
+
+function finish<Command, Event extends DomainEvent, State>(
+  aggregate: Aggregate<Command, Event, State>,
+  step: Extract<Step<Event, State>, { kind: 'append' }>,
+  appended: E.Either<WrongExpectedRevision, AppendResult>,
+): E.Either<DomainError, Handled<Event, State>> {
+  if (E.isLeft(appended)) return E.left(conflict(step.request.stream));
+  return E.right({ events: step.events, state: step.events.reduce(aggregate.decider.evolve, step.state), position: appended.right.position });
 }

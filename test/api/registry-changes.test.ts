@@ -191,6 +191,20 @@ describe('registry change notices', () => {
     expect((await statusOf(signing)).status).toBe('revoked');
   });
 
+  it('judges a second copy of a notice inside one batch against the first, and answers a batch given again the same', async () => {
+    const body = notice(person());
+    const batch = [body, body, { ...body, kind: 'name' }];
+    const headers = { ...FEED, 'idempotency-key': `batch-${body.noticeId}` };
+    const first = await post('/v1/registry-changes/batch', headers, batch);
+    expect(first.json()).toMatchObject({ accepted: 1, duplicates: 1, rejected: 1 });
+    expect(first.json().results.map((r: { result: string }) => r.result)).toEqual(['accepted', 'duplicate', 'rejected']);
+    expect(first.json().results[2]).toMatchObject({ reason: 'notice-differs', conflictsWith: { fields: ['kind'] } });
+    const again = await post('/v1/registry-changes/batch', headers, batch);
+    expect(again.json().results).toEqual(first.json().results);
+    const history = (await collect(t.store.readStream(`registry-change-${body.noticeId}`))).map((e) => e.type);
+    expect(history.filter((type) => type === 'RegistryChangeReceived')).toHaveLength(1);
+  });
+
   it('records reading a notice and the matching handover as accesses to personal information', async () => {
     const { holder } = await holderWithBoth();
     const body = notice(holder);
