@@ -4,8 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { IssuingCa } from '../../../domain/ports/certificate-authority.js';
-import { TAG, childrenOf, encodeTlv, encodeUnsignedInteger, readSingle, type Tlv } from '../der.js';
+import { TAG, childrenOf, encodeTlv, encodeUnsignedInteger, type Tlv } from '../der.js';
 import { readIssuingRoot } from '../issuing-root.js';
+import { subjectPublicKeyOf } from '../extensions.js';
 import { serialNumberOctets } from '../tbs-certificate.js';
 
 export type CertIdHashAlgorithm = 'sha1' | 'sha256';
@@ -104,10 +105,8 @@ function issuerHashes(ca: IssuingCa, hashAlgorithm: CertIdHashAlgorithm): { name
 
 function computeIssuerHashes(ca: IssuingCa, hashAlgorithm: CertIdHashAlgorithm): { nameHash: Buffer; keyHash: Buffer } {
   const root = readIssuingRoot(ca);
-  const [, subjectPublicKey] = childrenOf(readSingle(root.subjectPublicKeyInfo, TAG.sequence));
-  if (subjectPublicKey?.tag !== TAG.bitString) throw new Error('the CA public key is not a SubjectPublicKeyInfo');
   return {
     nameHash: createHash(hashAlgorithm).update(root.subject).digest(),
-    keyHash: createHash(hashAlgorithm).update(subjectPublicKey.content.subarray(1)).digest(),
+    keyHash: createHash(hashAlgorithm).update(subjectPublicKeyOf(root.subjectPublicKeyInfo)).digest(),
   };
 }

@@ -113,11 +113,7 @@ export class SqliteEventStore implements EventStore {
     events: readonly NewEvent[],
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<E.Either<WrongExpectedRevision, AppendResult>> {
-    this.committing = undefined;
-    const result = this.appendTransaction.immediate(stream, events, options.expectedRevision);
-    // Here the transaction has committed (a failed commit throws): what it wrote may now be served.
-    const committed = this.takeCommitted();
-    if (committed !== undefined) this.tail.extend(committed.rows, committed.version);
+    const result = this.committed(() => this.appendTransaction.immediate(stream, events, options.expectedRevision));
     if (E.isRight(result) && events.length > 0) this.notify();
     return result;
   }
@@ -125,18 +121,22 @@ export class SqliteEventStore implements EventStore {
   /** All in one `BEGIN IMMEDIATE` transaction: one commit for the lot; a conflict writes nothing of its own request only. */
   async appendEach(requests: readonly AppendRequest[]): Promise<E.Either<WrongExpectedRevision, AppendResult>[]> {
     if (requests.length === 0) return [];
-    this.committing = undefined;
-    const results = this.appendEachTransaction.immediate(requests);
-    const committed = this.takeCommitted();
-    if (committed !== undefined) this.tail.extend(committed.rows, committed.version);
+    const results = this.committed(() => this.appendEachTransaction.immediate(requests));
     if (results.some((result, i) => E.isRight(result) && (requests[i]?.events.length ?? 0) > 0)) this.notify();
     return results;
   }
 
-  private takeCommitted(): { rows: EventRow[]; version: number } | undefined {
-    const committed = this.committing;
+  /** Runs a write transaction; once it has committed (a failed commit throws), what it wrote joins the tail. */
+  private committed<T>(transaction: () => T): T {
     this.committing = undefined;
-    return committed;
+    try {
+      const result = transaction();
+      const committed = this.committing as { rows: EventRow[]; version: number } | undefined;
+      if (committed !== undefined) this.tail.extend(committed.rows, committed.version);
+      return result;
+    } finally {
+      this.committing = undefined;
+    }
   }
 
   private appendInTransaction(
@@ -179,7 +179,10 @@ export class SqliteEventStore implements EventStore {
       const version = s.dataVersion.get() as number;
       // Several requests of one appendEach add up; their rows are consecutive, all in one transaction.
       if (this.committing === undefined) this.committing = { rows, version };
-      else this.committing = { rows: [...this.committing.rows, ...rows], version };
+      else {
+        this.committing.rows.push(...rows);
+        this.committing.version = version;
+      }
     }
     return E.right({ nextExpectedRevision: firstRevision + BigInt(sealed.length - 1), position: BigInt(position) });
   }
