@@ -2,7 +2,7 @@
  * Records one access to personal information before the response that discloses it is sent: if
  * the record cannot be written, nothing is disclosed.
  */
-import type { EventStore, NewEvent } from '../ports/event-store.js';
+import type { AppendRequest, EventStore, NewEvent } from '../ports/event-store.js';
 import type { IdSource } from '../ports/ids.js';
 import { formatIsoDate, jstDateOf } from '../shared/calendar.js';
 import { commandContext, type Caller } from '../shared/caller.js';
@@ -36,13 +36,39 @@ export async function recordAccess(deps: AccessDeps, caller: Caller, access: Per
  * it is still the stream's last event.)
  */
 export async function recordAccessOnce(deps: AccessDeps, caller: Caller, access: PersonalInformationAccessed['data'], stream: string): Promise<bigint> {
-  const record = accessRecord(deps, caller, access, stream);
-  let tip: bigint | 'no_stream' = 'no_stream';
-  for await (const event of deps.store.readStream(stream)) {
-    if (event.id === record.id) return event.position;
-    tip = event.revision;
+  const [position] = await recordAccessesOnce(deps, [{ caller, access, stream }]);
+  return position as bigint;
+}
+
+export interface OnceAccess {
+  readonly caller: Caller;
+  readonly access: PersonalInformationAccessed['data'];
+  /** The subject's own stream; each access of one call on a stream of its own. */
+  readonly stream: string;
+}
+
+/** Several `recordAccessOnce`, the new records given to the store together (one commit on the embedded store). */
+export async function recordAccessesOnce(deps: AccessDeps, accesses: readonly OnceAccess[]): Promise<bigint[]> {
+  const positions: (bigint | undefined)[] = [];
+  const requests: AppendRequest[] = [];
+  for (const { caller, access, stream } of accesses) {
+    const record = accessRecord(deps, caller, access, stream);
+    let tip: bigint | 'no_stream' = 'no_stream';
+    let found: bigint | undefined;
+    for await (const event of deps.store.readStream(stream)) {
+      if (event.id === record.id) found = event.position;
+      tip = event.revision;
+    }
+    positions.push(found);
+    if (found === undefined) requests.push({ stream, events: [record], expectedRevision: tip });
   }
-  const appended = await deps.store.append(stream, [record], { expectedRevision: tip });
-  if (appended._tag === 'Left') throw new Error(`another writer appended to ${stream} at the same time; the step is run again`);
-  return appended.right.position;
+  const appended = await deps.store.appendEach(requests);
+  let next = 0;
+  return positions.map((found) => {
+    if (found !== undefined) return found;
+    const result = appended[next] as (typeof appended)[number];
+    const stream = (requests[next++] as AppendRequest).stream;
+    if (result._tag === 'Left') throw new Error(`another writer appended to ${stream} at the same time; the step is run again`);
+    return result.right.position;
+  });
 }

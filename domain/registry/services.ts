@@ -6,7 +6,7 @@
  * the notice, so running a step again (after a crash) writes nothing new.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { recordAccessOnce, subjectAccessStream } from '../access/record-access.js';
+import { recordAccessesOnce, recordAccessOnce, subjectAccessStream, type OnceAccess } from '../access/record-access.js';
 import { applicationAggregate } from '../application/aggregate.js';
 import { applicationStream } from '../application/decider.js';
 import { certificateAggregate } from '../certificate/aggregate.js';
@@ -128,85 +128,131 @@ async function itemsOf(store: EventStore, certificate: Pick<RegisteredCertificat
 }
 
 /** Matching compares the register's data with what certificates carry: a handover of personal information, recorded. */
-async function recordHandover(deps: ReactorDeps, cause: RecordedEvent, notice: RegistryChangeReceivedData, step: string): Promise<void> {
-  await recordAccessOnce(deps, reactorCaller(cause, `registry-change/${notice.noticeId}/${step}`), {
-    function: 'registry.matching',
-    purpose: 'registry-matching',
-    purposeStated: true,
-    legalBasis: 'JPKI Act art. 12: change-driven revocation information',
-    items: ['name', 'dateOfBirth', 'sex', 'address'],
-    holderRef: notice.holderRef,
-    municipalityCode: notice.municipalityCode,
-    subject: { kind: 'registry-change', id: notice.noticeId },
-    recipient: 'registry-matching',
-    accessedAt: deps.clock.now().toISOString(),
-  }, subjectAccessStream('registry-change', notice.noticeId));
+function handover(deps: ReactorDeps, cause: RecordedEvent, notice: RegistryChangeReceivedData, step: string): OnceAccess {
+  return {
+    caller: reactorCaller(cause, `registry-change/${notice.noticeId}/${step}`),
+    access: {
+      function: 'registry.matching',
+      purpose: 'registry-matching',
+      purposeStated: true,
+      legalBasis: 'JPKI Act art. 12: change-driven revocation information',
+      items: ['name', 'dateOfBirth', 'sex', 'address'],
+      holderRef: notice.holderRef,
+      municipalityCode: notice.municipalityCode,
+      subject: { kind: 'registry-change', id: notice.noticeId },
+      recipient: 'registry-matching',
+      accessedAt: deps.clock.now().toISOString(),
+    },
+    stream: subjectAccessStream('registry-change', notice.noticeId),
+  };
 }
 
-async function carryOut(deps: ReactorDeps, cause: RecordedEvent, noticeId: string, planned: PlannedCertificate, now: Date): Promise<{ outcome: CertificateOutcome; effectiveAt?: string }> {
-  const action = planned.action;
-  if (action.kind === 'none') return { outcome: action.outcome };
-  const revoked = await handleCommand(
-    deps,
-    certificateAggregate,
-    certificateStream(planned.serialNumber),
-    { type: 'Revoke', reason: action.reason, legalGround: 'registry-change', effectiveAt: action.effectiveAt, now },
-    commandContext(reactorCaller(cause, `registry-change/${noticeId}/revoke/${planned.serialNumber}`)),
-  );
+interface Matched {
+  readonly received: RecordedEvent;
+  readonly notice: RegistryChangeReceivedData;
+  readonly candidates: readonly Candidate[];
+  readonly plan: ReturnType<typeof planFor>;
+}
+
+async function match(deps: ReactorDeps, received: RecordedEvent, now: Date): Promise<Matched> {
+  const notice = registryChangeReceived.parse({ type: received.type, data: received.data }).data;
+  const candidates: Candidate[] = [];
+  for (const certificate of deps.register.certificatesOf(notice.holderRef, received.position)) {
+    const items = await itemsOf(deps.store, certificate);
+    candidates.push({ serialNumber: certificate.serialNumber, certificateType: certificate.certificateType, notAfter: certificate.notAfter, ...(items === undefined ? {} : { items }) });
+  }
+  return { received, notice, candidates, plan: planFor(notice, candidates, now) };
+}
+
+type Revocation = Extract<PlannedCertificate['action'], { kind: 'revoke' }>;
+
+function revocationOutcome(
+  noticeId: string,
+  serialNumber: string,
+  action: Revocation,
+  revoked: E.Either<DomainError, unknown>,
+  now: Date,
+): { outcome: CertificateOutcome; effectiveAt?: string } {
   if (E.isRight(revoked)) {
     const scheduled = action.effectiveAt.getTime() > now.getTime();
     return { outcome: scheduled ? 'revocation-scheduled' : 'revoked', effectiveAt: action.effectiveAt.toISOString() };
   }
   if (revoked.left.rule === 'already-revoked') return { outcome: 'already-revoked' };
   if (revoked.left.rule === 'certificate-expired') return { outcome: 'expired' };
-  throw new Error(`revoking ${planned.serialNumber} for notice ${noticeId} failed: ${revoked.left.rule}`);
+  throw new Error(`revoking ${serialNumber} for notice ${noticeId} failed: ${revoked.left.rule}`);
 }
 
 /** Matches a received notice, revokes what the rules say, and records the outcome with the reply. */
 export async function processNotice(deps: ReactorDeps, received: RecordedEvent): Promise<void> {
-  const notice = registryChangeReceived.parse({ type: received.type, data: received.data }).data;
+  await processNotices(deps, [received]);
+}
+
+/**
+ * Several received notices, each with the outcome it would have on its own in the order given (a
+ * later notice about a certificate an earlier one revoked finds it already revoked), their writes
+ * given to the store step by step together: the handovers, then the revocations, then the outcomes
+ * (three commits on the embedded store, however many notices).
+ */
+export async function processNotices(deps: ReactorDeps, received: readonly RecordedEvent[]): Promise<void> {
   const now = deps.clock.now();
-  const registered = deps.register.certificatesOf(notice.holderRef, received.position);
-  const candidates: Candidate[] = [];
-  for (const certificate of registered) {
-    const items = await itemsOf(deps.store, certificate);
-    candidates.push({ serialNumber: certificate.serialNumber, certificateType: certificate.certificateType, notAfter: certificate.notAfter, ...(items === undefined ? {} : { items }) });
-  }
-  if (candidates.some((c) => c.items !== undefined)) await recordHandover(deps, received, notice, 'matching');
-  const plan = planFor(notice, candidates, now);
-  const certificates = [];
-  for (const planned of plan.certificates) {
-    const done = await carryOut(deps, received, notice.noticeId, planned, now);
-    certificates.push({ serialNumber: planned.serialNumber, certificateType: planned.certificateType, ...done });
-  }
-  const revoked = certificates.filter((c) => c.outcome === 'revoked' || c.outcome === 'revocation-scheduled').map((c) => c.serialNumber);
-  const flagged = certificates.filter((c) => c.outcome === 'discrepancy').map((c) => c.serialNumber);
-  const status = candidates.length === 0 ? 'unmatched' : flagged.length > 0 ? 'discrepancy' : revoked.length > 0 ? 'revoked' : 'nothing-to-revoke';
-  const recorded = await handleCommand(
+  const matched: Matched[] = [];
+  for (const event of received) matched.push(await match(deps, event, now));
+  await recordAccessesOnce(deps, matched.filter((m) => m.candidates.some((c) => c.items !== undefined)).map((m) => handover(deps, m.received, m.notice, 'matching')));
+
+  const revocations = matched.flatMap((m) =>
+    m.plan.certificates.flatMap((planned) => (planned.action.kind === 'revoke' ? [{ m, serialNumber: planned.serialNumber, action: planned.action }] : [])),
+  );
+  const revoked = await handleEach(
+    deps,
+    certificateAggregate,
+    revocations.map(({ m, serialNumber, action }) => ({
+      stream: certificateStream(serialNumber),
+      command: { type: 'Revoke' as const, reason: action.reason, legalGround: 'registry-change' as const, effectiveAt: action.effectiveAt, now },
+      context: commandContext(reactorCaller(m.received, `registry-change/${m.notice.noticeId}/revoke/${serialNumber}`)),
+    })),
+  );
+  const done = new Map(revocations.map(({ m, serialNumber, action }, i) => [`${m.notice.noticeId} ${serialNumber}`, revocationOutcome(m.notice.noticeId, serialNumber, action, revoked[i] as E.Either<DomainError, unknown>, now)]));
+
+  const recorded = await handleEach(
     deps,
     noticeAggregate,
-    registryChangeStream(notice.noticeId),
-    {
-      type: 'RecordOutcome',
-      processed: { noticeId: notice.noticeId, rule: plan.rule, matched: candidates.length > 0, certificates, processedAt: now.toISOString() },
-      reply: { noticeId: notice.noticeId, status, revoked, flagged, repliedAt: now.toISOString() },
-    },
-    commandContext(reactorCaller(received, `registry-change/${notice.noticeId}/outcome`)),
+    matched.map(({ received: cause, notice, candidates, plan }) => {
+      const certificates = plan.certificates.map((planned) => ({
+        serialNumber: planned.serialNumber,
+        certificateType: planned.certificateType,
+        ...(planned.action.kind === 'none' ? { outcome: planned.action.outcome } : (done.get(`${notice.noticeId} ${planned.serialNumber}`) as ReturnType<typeof revocationOutcome>)),
+      }));
+      const revokedSerials = certificates.filter((c) => c.outcome === 'revoked' || c.outcome === 'revocation-scheduled').map((c) => c.serialNumber);
+      const flagged = certificates.filter((c) => c.outcome === 'discrepancy').map((c) => c.serialNumber);
+      const status = candidates.length === 0 ? 'unmatched' : flagged.length > 0 ? 'discrepancy' : revokedSerials.length > 0 ? 'revoked' : 'nothing-to-revoke';
+      return {
+        stream: registryChangeStream(notice.noticeId),
+        command: {
+          type: 'RecordOutcome' as const,
+          processed: { noticeId: notice.noticeId, rule: plan.rule, matched: candidates.length > 0, certificates, processedAt: now.toISOString() },
+          reply: { noticeId: notice.noticeId, status, revoked: revokedSerials, flagged, repliedAt: now.toISOString() },
+        },
+        context: commandContext(reactorCaller(cause, `registry-change/${notice.noticeId}/outcome`)),
+      };
+    }),
   );
-  if (E.isLeft(recorded)) throw new Error(`recording the outcome of notice ${notice.noticeId} failed: ${recorded.left.rule}`);
+  for (const [i, result] of recorded.entries()) {
+    if (E.isLeft(result)) throw new Error(`recording the outcome of notice ${(matched[i] as Matched).notice.noticeId} failed: ${result.left.rule}`);
+  }
 }
 
 /** A signing certificate issued after notices about its holder, with data one of them had already changed: flagged on that notice. */
-export async function checkIssuedCertificate(deps: ReactorDeps, issued: RecordedEvent): Promise<void> {
+export async function checkIssuedCertificate(deps: ReactorDeps, issued: RecordedEvent): Promise<boolean> {
   const certificate = issued.data as { serialNumber: string; certificateType: 'signing' | 'user-authentication'; holderRef: string; applicationId: string };
-  if (certificate.certificateType !== 'signing') return;
+  if (certificate.certificateType !== 'signing') return false;
   const noticeIds = deps.notices.noticesOf(certificate.holderRef, issued.position);
-  if (noticeIds.length === 0) return;
+  if (noticeIds.length === 0) return false;
   const items = await itemsOf(deps.store, certificate);
   for (const noticeId of noticeIds) {
     const { state } = await load(deps.store, noticeAggregate, registryChangeStream(noticeId));
     if (state.status === 'none') continue;
-    await recordHandover(deps, issued, state.notice, `stale-check/${certificate.serialNumber}`);
+    const { caller, access, stream } = handover(deps, issued, state.notice, `stale-check/${certificate.serialNumber}`);
+    await recordAccessOnce(deps, caller, access, stream);
     if (!issuedWithStaleData(state.notice, 'signing', items)) continue;
     const flagged = await handleCommand(
       deps,
@@ -217,4 +263,5 @@ export async function checkIssuedCertificate(deps: ReactorDeps, issued: Recorded
     );
     if (E.isLeft(flagged)) throw new Error(`flagging ${certificate.serialNumber} on notice ${noticeId} failed: ${flagged.left.rule}`);
   }
+  return true;
 }

@@ -8,12 +8,15 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
-import { checkIssuedCertificate, processNotice, type ReactorDeps } from '../../domain/registry/services.js';
+import { checkIssuedCertificate, processNotices, type ReactorDeps } from '../../domain/registry/services.js';
 import { PositionWaiters } from '../position-waiters.js';
 import { prepared } from '../prepared.js';
+import { runsOf } from '../runs.js';
 import type { ProjectionRunner, RunnerLog } from '../runner.js';
 
 const NAME = 'registry-reactor';
+/** At most this many events handled together: a crash repeats at most one run's steps, and a reply waits at most one run. */
+const RUN = 250;
 
 export class RegistryReactor {
   private stopped = false;
@@ -75,9 +78,9 @@ export class RegistryReactor {
     const subscription = this.store.subscribeToAll({ fromPosition: from === 0n ? 'start' : from });
     this.closeSubscription = () => subscription.close();
     try {
-      for await (const message of subscription) {
+      for await (const run of runsOf(subscription, RUN)) {
         if (this.stopped) return;
-        if (message.kind === 'event') await this.handle(message.event);
+        await this.handle(run.flatMap((message) => (message.kind === 'event' ? [message.event] : [])));
       }
     } finally {
       await subscription.close();
@@ -85,27 +88,57 @@ export class RegistryReactor {
   }
 
   /**
+   * The events that were there together, in order: consecutive notices are processed together
+   * (`processNotices`: a few commits for the lot), a certificate issued on its own between them.
    * The checkpoint is saved after every step that acted, and every few hundred events otherwise:
    * events the reactor ignores cost nothing to pass again after a restart.
    */
-  private async handle(event: RecordedEvent): Promise<void> {
-    const acts = event.type === 'RegistryChangeReceived' || event.type === 'CertificateIssued';
-    if (acts) {
-      while (!(await this.runner.waitFor(event.position, 5000))) {
-        if (this.stopped) return;
-      }
-      if (event.type === 'RegistryChangeReceived') await processNotice(this.deps, event);
-      else await checkIssuedCertificate(this.deps, event);
+  private async handle(events: readonly RecordedEvent[]): Promise<void> {
+    let notices: RecordedEvent[] = [];
+    let through = 0n;
+    const flush = async (): Promise<boolean> => {
+      const ready = notices;
+      notices = [];
+      return ready.length === 0 || this.act(ready, through, async () => {
+        await processNotices(this.deps, ready);
+        return true;
+      });
+    };
+    for (const event of events) {
+      if (event.type === 'CertificateIssued') {
+        if (!(await flush())) return;
+        if (!(await this.act([event], event.position, () => checkIssuedCertificate(this.deps, event)))) return;
+      } else if (event.type === 'RegistryChangeReceived' || notices.length > 0) {
+        if (event.type === 'RegistryChangeReceived') notices.push(event);
+        through = event.position;
+      } else this.passed(event.position, false);
     }
-    this.handled = event.position;
+    await flush();
+  }
+
+  /**
+   * Acts on events once the read models have folded the last of them, then has passed `through`
+   * (a checkpoint when the step says it consulted or wrote anything); false when stopped meanwhile.
+   */
+  private async act(events: readonly RecordedEvent[], through: bigint, step: () => Promise<boolean>): Promise<boolean> {
+    const last = (events[events.length - 1] as RecordedEvent).position;
+    while (!(await this.runner.waitFor(last, 5000))) {
+      if (this.stopped) return false;
+    }
+    this.passed(through, await step());
+    return true;
+  }
+
+  private passed(position: bigint, acted: boolean): void {
+    this.handled = position;
     this.unsaved += 1;
-    if (acts || this.unsaved >= 500) {
+    if (acted || this.unsaved >= 500) {
       prepared(this.db, 'INSERT INTO reactor_checkpoints (reactor, position) VALUES (?, ?) ON CONFLICT (reactor) DO UPDATE SET position = excluded.position').run(
         NAME,
-        event.position.toString(),
+        position.toString(),
       );
       this.unsaved = 0;
     }
-    this.waiters.reached(event.position);
+    this.waiters.reached(position);
   }
 }
