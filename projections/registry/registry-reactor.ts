@@ -28,7 +28,8 @@ export class RegistryReactor {
     private readonly db: Database,
     private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
-    private readonly deps: ReactorDeps,
+    /** What its steps work with (tests run a step again with them). */
+    readonly deps: ReactorDeps,
     private readonly log?: RunnerLog,
   ) {
     db.exec('CREATE TABLE IF NOT EXISTS reactor_checkpoints (reactor TEXT PRIMARY KEY, position TEXT NOT NULL)');
@@ -99,7 +100,7 @@ export class RegistryReactor {
     const flush = async (): Promise<boolean> => {
       const ready = notices;
       notices = [];
-      return ready.length === 0 || this.act(ready, through, async () => {
+      return ready.length === 0 || this.act((ready[ready.length - 1] as RecordedEvent).position, through, async () => {
         await processNotices(this.deps, ready);
         return true;
       });
@@ -107,7 +108,7 @@ export class RegistryReactor {
     for (const event of events) {
       if (event.type === 'CertificateIssued') {
         if (!(await flush())) return;
-        if (!(await this.act([event], event.position, () => checkIssuedCertificate(this.deps, event)))) return;
+        if (!(await this.act(event.position, event.position, () => checkIssuedCertificate(this.deps, event)))) return;
       } else if (event.type === 'RegistryChangeReceived' || notices.length > 0) {
         if (event.type === 'RegistryChangeReceived') notices.push(event);
         through = event.position;
@@ -117,11 +118,10 @@ export class RegistryReactor {
   }
 
   /**
-   * Acts on events once the read models have folded the last of them, then has passed `through`
+   * Runs a step once the read models have folded the event at `last`, then has passed `through`
    * (a checkpoint when the step says it consulted or wrote anything); false when stopped meanwhile.
    */
-  private async act(events: readonly RecordedEvent[], through: bigint, step: () => Promise<boolean>): Promise<boolean> {
-    const last = (events[events.length - 1] as RecordedEvent).position;
+  private async act(last: bigint, through: bigint, step: () => Promise<boolean>): Promise<boolean> {
     while (!(await this.runner.waitFor(last, 5000))) {
       if (this.stopped) return false;
     }

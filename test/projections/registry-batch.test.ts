@@ -38,7 +38,7 @@ describe('registry notices processed together', () => {
     const all = async (): Promise<RecordedEvent[]> => collect(t.store.readAll());
     const received = (await all()).filter((e) => e.type === 'RegistryChangeReceived');
     expect(received).toHaveLength(2);
-    const deps = { store: t.store, ids: t.ledger.ids, clock: t.ledger.clock, register: t.ledger.readModels.certificateStatus, notices: t.ledger.readModels.registryNotices };
+    const deps = t.ledger.registryReactor.deps;
     await processNotices(deps, received);
 
     const events = await all();

@@ -32,7 +32,7 @@ describe('a registry step run again', () => {
     const receivedEvent = (await all()).find((e) => e.type === 'RegistryChangeReceived' && (e.data as { noticeId: string }).noticeId === 'RERUN-1');
     if (receivedEvent === undefined) throw new Error('notice not recorded');
     const head = await t.store.headPosition();
-    const deps = { store: t.store, ids: t.ledger.ids, clock: t.ledger.clock, register: t.ledger.readModels.certificateStatus, notices: t.ledger.readModels.registryNotices };
+    const deps = t.ledger.registryReactor.deps;
     await processNotice(deps, receivedEvent);
 
     expect(await t.store.headPosition()).toBe(head);
