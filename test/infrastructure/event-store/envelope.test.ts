@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, computeHash, envelopeMetadata, GENESIS_HASH, hashInput, sealEvents, sha256Hex } from '../../../infrastructure/event-store/envelope.js';
-import { deriveEventId } from '../../../infrastructure/event-store/event-ids.js';
+import { v5 as uuidv5 } from 'uuid';
+import { deriveEventId, EVENT_ID_NAMESPACE } from '../../../infrastructure/event-store/event-ids.js';
 
 const metadata = { actor: { id: 'clerk-1', role: 'municipal-clerk', organisation: '131016' }, correlationId: 'c', causationId: 'k' };
 
@@ -50,6 +51,14 @@ describe('event ids', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(deriveEventId('key-1', 'application-1', 0)).toBe(id);
     expect(new Set([id, deriveEventId('key-2', 'application-1', 0), deriveEventId('key-1', 'application-2', 0), deriveEventId('key-1', 'application-1', 1)]).size).toBe(4);
+  });
+
+  it('are the RFC 9562 version-5 UUIDs the uuid package derives from the same name (ids already stored stay valid)', () => {
+    const keys = ['key-1', 'registry-change/N-000001/revoke/0A1B', '山田　太郎 🙂', '', 'x'.repeat(300)];
+    for (const [i, key] of keys.entries()) {
+      expect(deriveEventId(key, `stream-${i}`, i)).toBe(uuidv5(`${key}\nstream-${i}\n${i}`, EVENT_ID_NAMESPACE));
+    }
+    expect(EVENT_ID_NAMESPACE).toBe(uuidv5('jpki-ledger/event-id', uuidv5.URL));
   });
 });
 
