@@ -7,6 +7,7 @@ import type { Database } from 'better-sqlite3';
 import type { CertificateIssuedData, CertificateRevokedData } from '../../domain/certificate/events.js';
 import type { StatusRecord } from '../../domain/certificate/status.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
+import type { FoldedEvent } from '../runner.js';
 import type { IssuanceRegister, RegisteredCertificate } from '../../domain/ports/registers.js';
 import { prepared } from '../prepared.js';
 import { folds, type Projection } from '../projection.js';
@@ -32,7 +33,9 @@ CREATE TABLE IF NOT EXISTS certificate_status (
   position        INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS certificate_status_by_holder ON certificate_status (holder_ref, type);
-CREATE INDEX IF NOT EXISTS certificate_status_by_position ON certificate_status (position);
+DROP INDEX IF EXISTS certificate_status_by_position;
+CREATE INDEX IF NOT EXISTS certificate_status_by_issuer_position ON certificate_status (issuer_key_id, position);
+CREATE INDEX IF NOT EXISTS certificate_status_by_issuer_municipality ON certificate_status (issuer_key_id, municipality);
 CREATE INDEX IF NOT EXISTS certificate_status_listed ON certificate_status (issuer_key_id, municipality)
   WHERE revoked_at IS NOT NULL OR hold_placed_at IS NOT NULL;
 `;
@@ -138,7 +141,7 @@ function toRecord(row: Row): CertificateStatusRow {
 
 /** Queries over the certificate-status read model. */
 /** Serials whose record an event changes. */
-export function serialsChangedBy(events: readonly RecordedEvent[]): Set<string> {
+export function serialsChangedBy(events: readonly FoldedEvent[]): Set<string> {
   const serials = new Set<string>();
   for (const event of events) {
     if (folds(certificateStatusProjection, event.type)) serials.add(String((event.data as { serialNumber?: unknown }).serialNumber));
@@ -178,7 +181,7 @@ export class CertificateStatusQueries implements IssuanceRegister {
   }
 
   /** Drops cached records the folded events change (the runner calls this after each batch). */
-  forget(events: readonly RecordedEvent[]): void {
+  forget(events: readonly FoldedEvent[]): void {
     for (const serial of serialsChangedBy(events)) this.cache.delete(serial);
   }
 
@@ -209,8 +212,16 @@ export class CertificateStatusQueries implements IssuanceRegister {
 
   /** The municipalities this CA has issued to: one CRL partition each. */
   municipalities(issuerKeyId: string): string[] {
-    return prepared<[string], { municipality: string }>(this.db, 'SELECT DISTINCT municipality FROM certificate_status WHERE issuer_key_id = ? ORDER BY municipality')
-      .all(issuerKeyId)
+    // One index seek per municipality (a skip scan), not a pass over every certificate of the CA.
+    return prepared<[{ issuer: string }], { municipality: string }>(this.db,
+        `WITH RECURSIVE next (municipality) AS (
+           SELECT MIN(municipality) FROM certificate_status WHERE issuer_key_id = @issuer
+           UNION ALL
+           SELECT (SELECT MIN(municipality) FROM certificate_status WHERE issuer_key_id = @issuer AND municipality > next.municipality) FROM next WHERE next.municipality IS NOT NULL
+         )
+         SELECT municipality FROM next WHERE municipality IS NOT NULL`,
+      )
+      .all({ issuer: issuerKeyId })
       .map((r) => r.municipality);
   }
 
