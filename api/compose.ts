@@ -14,13 +14,14 @@ import { defaultIssuerNames, establishIssuingCas } from '../infrastructure/ca/is
 import { establishOcspResponders } from '../infrastructure/ca/ocsp-responders.js';
 import { X509CertificateAuthority } from '../infrastructure/ca/x509-certificate-authority.js';
 import type { Config } from '../infrastructure/config/config.js';
+import { SqliteEventStore } from '../infrastructure/event-store/sqlite/sqlite-event-store.js';
 import { hmacActorPseudonyms, hmacHolderRefs, idSource } from '../infrastructure/ids/id-source.js';
 import { DEFAULT_REPORT_SETTINGS } from '../domain/audit/access-report.js';
 import { CrlPublisher } from '../projections/crl/crl-publisher.js';
 import { CrlHistory } from '../projections/crl/crl-reproduction.js';
 import { OcspService } from '../projections/ocsp/ocsp-service.js';
 import { RegistryReactor } from '../projections/registry/registry-reactor.js';
-import { openReadModelsFor } from '../projections/read-models.js';
+import { openReadModelsFor, openReadModelsInWorker } from '../projections/read-models.js';
 import type { RunnerLog } from '../projections/runner.js';
 import type { LedgerDeps } from './ledger-deps.js';
 
@@ -54,7 +55,13 @@ export async function composeLedger(
       rotateWithinDays: config.LEDGER_OCSP_RESPONDER_ROTATE_DAYS,
     },
   );
-  const readModels = openReadModelsFor(config.dataDir, store, log);
+  const readModels =
+    config.LEDGER_PROJECTION_WORKER === 'on'
+      ? openReadModelsInWorker(config.dataDir, config, {
+          ...(log === undefined ? {} : { log }),
+          ...(store instanceof SqliteEventStore ? { onAppend: (listener: () => void) => store.onAppend(listener) } : {}),
+        })
+      : openReadModelsFor(config.dataDir, store, log);
   const ocsp = new OcspService(readModels.db, {
     issuingCas,
     responders,

@@ -13,13 +13,15 @@ import { CertificateTimeline, certificateTimelineProjection } from './certificat
 import type { Projection } from './projection.js';
 import { openReadModels, READ_MODEL_FILE } from './read-model-db.js';
 import { RegistryNoticeQueries, registryNoticesProjection } from './registry/registry-notices.js';
-import { ProjectionRunner, type RunnerLog } from './runner.js';
+import { ProjectionRunner, type ReadModelRunner, type RunnerLog } from './runner.js';
+import type { RunnerWorkerData } from './worker/messages.js';
+import { WorkerProjectionRunner, type WorkerRunnerOptions } from './worker/worker-runner.js';
 
 export const PROJECTIONS: readonly Projection[] = [certificateStatusProjection, registryNoticesProjection, merkleLogProjection, certificateTimelineProjection, accessLogProjection];
 
-export interface ReadModels {
+export interface ReadModels<Runner extends ReadModelRunner = ReadModelRunner> {
   readonly db: Database.Database;
-  readonly runner: ProjectionRunner;
+  readonly runner: Runner;
   readonly certificateStatus: CertificateStatusQueries;
   readonly registryNotices: RegistryNoticeQueries;
   readonly merkleLog: MerkleLog;
@@ -32,9 +34,23 @@ export function readModelFile(dataDir: string): string {
   return join(dataDir, READ_MODEL_FILE);
 }
 
-export function openReadModelsFor(dataDir: string, store: EventStore, log?: RunnerLog): ReadModels {
-  const db = openReadModels(readModelFile(dataDir));
-  const runner = new ProjectionRunner(store, db, PROJECTIONS, log === undefined ? {} : { log });
+/** The read models with their runner in this thread (the CLI's catch-up and rebuild, tests). */
+export function openReadModelsFor(dataDir: string, store: EventStore, log?: RunnerLog): ReadModels<ProjectionRunner> {
+  return readModelsOver(openReadModels(readModelFile(dataDir)), (db) => new ProjectionRunner(store, db, PROJECTIONS, log === undefined ? {} : { log }));
+}
+
+/** The read models folded by a worker thread with its own connection to the store (the server). */
+export function openReadModelsInWorker(
+  dataDir: string,
+  store: RunnerWorkerData['store'],
+  options: WorkerRunnerOptions = {},
+): ReadModels<WorkerProjectionRunner> {
+  const file = readModelFile(dataDir);
+  return readModelsOver(openReadModels(file), (db) => new WorkerProjectionRunner(db, PROJECTIONS, { store, readModelFile: file }, options));
+}
+
+function readModelsOver<Runner extends ReadModelRunner>(db: Database.Database, runnerFor: (db: Database.Database) => Runner): ReadModels<Runner> {
+  const runner = runnerFor(db);
   const certificateStatus = new CertificateStatusQueries(db);
   runner.onFolded((events) => certificateStatus.forget(events));
   return {

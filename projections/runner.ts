@@ -18,6 +18,44 @@ export interface RunnerLog {
   error(details: object, message: string): void;
 }
 
+/** What a fold listener learns of each event folded: its type and data (caches drop what it changed). */
+export type FoldedEvent = Pick<RecordedEvent, 'type' | 'data'>;
+
+/** The read models' runner as its users see it, whether it folds in this thread or in a worker. */
+export interface ReadModelRunner {
+  /** The position every projection has folded up to. */
+  readonly position: bigint;
+  /** Resolves true once every projection has folded `position`, false after `timeoutMs`. */
+  waitFor(position: bigint, timeoutMs: number): Promise<boolean>;
+  /** Called after each batch is folded and committed, before waiters for it are released. */
+  onFolded(listener: (events: readonly FoldedEvent[]) => void): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Creates the projections' tables, first dropping any read model built by another version of its
+ * projection (folded again from the start).
+ */
+export function prepareReadModels(db: Database, projections: readonly Projection[]): void {
+  db.transaction(() => {
+    for (const projection of projections) {
+      if (readVersion(db, projection.name) !== projection.version) {
+        projection.reset(db);
+        writeCheckpoint(db, projection.name, 0n);
+        writeVersion(db, projection.name, projection.version);
+      }
+      projection.init(db);
+    }
+  }).immediate();
+}
+
+/** The lowest checkpoint of the projections: where a runner starts folding. */
+export function foldedPosition(db: Database, projections: readonly Projection[]): bigint {
+  const positions = projections.map((p) => readCheckpoint(db, p.name));
+  return positions.reduce((min, p) => (p < min ? p : min), positions[0] ?? 0n);
+}
+
 export interface RunnerOptions {
   /** Events per transaction while catching up. */
   readonly batchSize?: number;
@@ -26,13 +64,12 @@ export interface RunnerOptions {
   readonly log?: RunnerLog;
 }
 
-
-export class ProjectionRunner {
+export class ProjectionRunner implements ReadModelRunner {
   private readonly batchSize: number;
   private readonly retryDelayMs: number;
   private readonly applied = new Map<string, bigint>();
   private readonly waiters = new PositionWaiters();
-  private readonly foldListeners: ((events: readonly RecordedEvent[]) => void)[] = [];
+  private readonly foldListeners: ((events: readonly FoldedEvent[]) => void)[] = [];
   private caughtUpWaiters: (() => void)[] = [];
   private stopped = false;
   private running: Promise<void> | undefined;
@@ -46,18 +83,7 @@ export class ProjectionRunner {
   ) {
     this.batchSize = options.batchSize ?? 1000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
-    // A read model built by another version of its projection is folded again from the start.
-    const init = db.transaction(() => {
-      for (const projection of projections) {
-        if (readVersion(db, projection.name) !== projection.version) {
-          projection.reset(db);
-          writeCheckpoint(db, projection.name, 0n);
-          writeVersion(db, projection.name, projection.version);
-        }
-        projection.init(db);
-      }
-    });
-    init();
+    prepareReadModels(db, projections);
   }
 
   /** The position every projection has folded up to. */
@@ -67,7 +93,7 @@ export class ProjectionRunner {
   }
 
   /** Called after each batch is folded and committed (caches over the read models drop what changed). */
-  onFolded(listener: (events: readonly RecordedEvent[]) => void): void {
+  onFolded(listener: (events: readonly FoldedEvent[]) => void): void {
     this.foldListeners.push(listener);
   }
 
@@ -164,17 +190,17 @@ export class ProjectionRunner {
       for (const projection of this.projections) {
         const stored = readCheckpoint(this.db, projection.name);
         if (stored < (this.applied.get(projection.name) ?? 0n)) return undefined;
-        for (const event of events) {
-          if (event.position > stored && folds(projection, event.type)) projection.apply(this.db, event);
-        }
+        const fresh = events.filter((event) => event.position > stored && folds(projection, event.type));
+        if (projection.applyAll !== undefined) projection.applyAll(this.db, fresh);
+        else for (const event of fresh) projection.apply(this.db, event);
         if (last.position > stored) writeCheckpoint(this.db, projection.name, last.position);
         reached.set(projection.name, last.position > stored ? last.position : stored);
       }
       return reached;
     })();
     if (folded === undefined) return false;
-    for (const listener of this.foldListeners) listener(events);
     for (const [name, position] of folded) this.applied.set(name, position);
+    for (const listener of this.foldListeners) listener(events);
     this.waiters.reached(this.position);
     return true;
   }

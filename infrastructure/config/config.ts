@@ -88,6 +88,8 @@ export const configSchema = z.object({
   LEDGER_VALIDITY_RULE: z.enum(['fifth-birthday', 'three-years'], { error: 'must be fifth-birthday or three-years' }).default('fifth-birthday'),
   /** Whether a lost-card hold may be lifted (then `removeFromCRL` in the next delta CRL); as in JPKI, off: a hold ends in revocation. */
   LEDGER_HOLD_LIFTING: z.enum(['off', 'on'], { error: 'must be off or on' }).default('off'),
+  /** Whether the read models are folded in a worker thread (on, default: another core) or in the server's own thread. */
+  LEDGER_PROJECTION_WORKER: z.enum(['off', 'on'], { error: 'must be off or on' }).default('on'),
   /**
    * Key of the holderRef pseudonym (HMAC of the resident record code), at least 32 characters.
    * Unset: generated into <LEDGER_DATA_DIR>/holder-ref-key. It must never change once holders exist:

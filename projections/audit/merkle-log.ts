@@ -1,12 +1,13 @@
 /**
  * The Merkle tree over the global order (RFC 9162), as a read model: leaf i is the hash of the i-th
- * event of the log. Every perfect subtree is stored as it completes, so a root of any size, an
- * inclusion proof or a consistency proof costs O(log n) lookups; the leaf table maps leaf index to
- * global position (EventStoreDB positions are not dense).
+ * event of the log. Every perfect subtree above the leaves is stored as it completes (a leaf's own
+ * hash is computed from its row), so a root of any size, an inclusion proof or a consistency proof
+ * costs O(log n) lookups; the leaf table maps leaf index to global position (EventStoreDB positions
+ * are not dense). A batch is folded from the tree's right edge, read once per batch.
  */
 import type { Database } from 'better-sqlite3';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
-import { consistencyProof, inclusionProof, leafHash, nodeHash, rangeHash, type Hash, type SubtreeSource } from '../../infrastructure/audit/merkle.js';
+import { consistencyProof, inclusionProof, leafHash, MerkleFrontier, rangeHash, type Hash, type SubtreeSource } from '../../infrastructure/audit/merkle.js';
 import { prepared } from '../prepared.js';
 import type { Projection } from '../projection.js';
 
@@ -28,31 +29,41 @@ function sizeOf(db: Database): number {
   return (prepared(db, SQL.size).get() as { size: number }).size;
 }
 
+/** The perfect subtree of 2^level leaves at `index`; at level 0 the leaf hash of the leaf's row. */
 function nodeOf(db: Database, level: number, index: number): Hash {
+  if (level === 0) {
+    const leaf = prepared(db, SQL.byIndex).get(index) as { event_hash: string } | undefined;
+    if (leaf === undefined) throw new Error(`merkle leaf ${index} is not stored`);
+    return leafHash(Buffer.from(leaf.event_hash, 'hex'));
+  }
   const row = prepared(db, SQL.node).get(level, index) as { hash: Buffer } | undefined;
   if (row === undefined) throw new Error(`merkle subtree ${level}/${index} is not stored`);
   return row.hash;
 }
 
+function appendLeaves(db: Database, events: readonly RecordedEvent[]): void {
+  if (events.length === 0) return;
+  const frontier = MerkleFrontier.restore(sizeOf(db), { perfect: (level, index) => nodeOf(db, level, index) });
+  const insertLeaf = prepared(db, SQL.insertLeaf);
+  const insertNode = prepared(db, SQL.insertNode);
+  const completed = (level: number, index: number, hash: Hash): void => {
+    if (level > 0) insertNode.run(level, index, hash);
+  };
+  for (const event of events) {
+    insertLeaf.run(frontier.size, event.position.toString(), event.metadata.hash);
+    frontier.append(Buffer.from(event.metadata.hash, 'hex'), completed);
+  }
+}
+
 export const merkleLogProjection: Projection = {
   name: 'merkle-log',
-  version: 1,
+  // 2: level-0 nodes are no longer stored (computed from the leaf rows).
+  version: 2,
   handles: 'all',
   init: (db) => db.exec(DDL),
   reset: (db) => db.exec('DROP TABLE IF EXISTS merkle_nodes; DROP TABLE IF EXISTS merkle_leaves;'),
-  apply(db: Database, event: RecordedEvent) {
-    let index = sizeOf(db);
-    prepared(db, SQL.insertLeaf).run(index, event.position.toString(), event.metadata.hash);
-    let hash = leafHash(Buffer.from(event.metadata.hash, 'hex'));
-    let level = 0;
-    prepared(db, SQL.insertNode).run(level, index, hash);
-    while (index % 2 === 1) {
-      hash = nodeHash(nodeOf(db, level, index - 1), hash);
-      level += 1;
-      index = Math.floor(index / 2);
-      prepared(db, SQL.insertNode).run(level, index, hash);
-    }
-  },
+  apply: (db, event) => appendLeaves(db, [event]),
+  applyAll: appendLeaves,
 };
 
 export interface LeafRecord {

@@ -19,7 +19,7 @@ import { certIdFor, issuedBy, type CertId } from '../../infrastructure/ca/ocsp/c
 import { parseOcspGetRequest, parseOcspRequest, type ParsedOcspRequest } from '../../infrastructure/ca/ocsp/ocsp-request.js';
 import { ocspErrorResponse, signOcspResponse, type CertStatus } from '../../infrastructure/ca/ocsp/ocsp-response.js';
 import type { OcspResponders } from '../../infrastructure/ca/ocsp-responders.js';
-import type { RecordedEvent } from '../../domain/ports/event-store.js';
+import type { FoldedEvent } from '../runner.js';
 import { serialsChangedBy, type CertificateStatusQueries, type CertificateStatusRow } from '../certificate-status/certificate-status.js';
 import { prepared } from '../prepared.js';
 
@@ -160,7 +160,7 @@ export class OcspService {
   }
 
   /** Drops remembered answers about certificates the folded events change. */
-  forget(events: readonly RecordedEvent[]): void {
+  forget(events: readonly FoldedEvent[]): void {
     const serials = serialsChangedBy(events);
     if (serials.size === 0) return;
     for (const key of this.memory.keys()) if (serials.has(key.split('/')[1] as string)) this.memory.delete(key);

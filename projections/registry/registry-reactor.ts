@@ -12,7 +12,7 @@ import { checkIssuedCertificate, processNotices, type ReactorDeps } from '../../
 import { PositionWaiters } from '../position-waiters.js';
 import { prepared } from '../prepared.js';
 import { runsOf } from '../runs.js';
-import type { ProjectionRunner, RunnerLog } from '../runner.js';
+import type { ReadModelRunner, RunnerLog } from '../runner.js';
 
 const NAME = 'registry-reactor';
 /** At most this many events handled together: a crash repeats at most one run's steps, and a reply waits at most one run. */
@@ -27,7 +27,7 @@ export class RegistryReactor {
   constructor(
     private readonly db: Database,
     private readonly store: EventStore,
-    private readonly runner: ProjectionRunner,
+    private readonly runner: Pick<ReadModelRunner, 'waitFor'>,
     /** What its steps work with (tests run a step again with them). */
     readonly deps: ReactorDeps,
     private readonly log?: RunnerLog,

@@ -252,10 +252,7 @@ export class SqliteEventStore implements EventStore {
     const subscription = pollingSubscription({
       after,
       readAfter: (position) => this.liveRowsAfter(position).map(toRecordedEvent),
-      onAppend: (listener) => {
-        this.listeners.add(listener);
-        return () => this.listeners.delete(listener);
-      },
+      onAppend: (listener) => this.onAppend(listener),
       pollIntervalMs: this.pollIntervalMs,
     });
     this.subscriptions.add(subscription);
@@ -283,6 +280,17 @@ export class SqliteEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     this.subscriptions.clear();
     if (this.db.open) this.db.close();
+  }
+
+  /** Calls `listener` after each append made through this instance (a worker folding the same file is told). */
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** An append was made through another connection to the file: live subscriptions read now rather than at their next poll. */
+  appendedElsewhere(): void {
+    this.notify();
   }
 
   private notify(): void {

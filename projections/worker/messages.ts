@@ -1,0 +1,30 @@
+/** What the main thread and the runner's worker say to each other (structured-clone safe: positions as decimal text). */
+import type { Config } from '../../infrastructure/config/config.js';
+import type { FoldedEvent } from '../runner.js';
+
+export interface RunnerWorkerData {
+  readonly store: Pick<Config, 'dataDir' | 'LEDGER_EVENTSTORE_URL' | 'LEDGER_SQLITE_SYNCHRONOUS'>;
+  readonly readModelFile: string;
+  readonly batchSize?: number;
+}
+
+export type FromMain = { readonly kind: 'appended' } | { readonly kind: 'stop' };
+
+export type ToMain =
+  | { readonly kind: 'started'; readonly position: string }
+  | { readonly kind: 'folded'; readonly position: string; readonly events: readonly FoldedEvent[] }
+  | { readonly kind: 'error'; readonly message: string; readonly details: string }
+  | { readonly kind: 'stopped' };
+
+/**
+ * What the main thread needs of a folded batch: the events that name a certificate, each as its
+ * type and serial number (the caches over the read models are keyed by serial), not whole events.
+ */
+export function foldedSummary(events: readonly FoldedEvent[]): FoldedEvent[] {
+  const summary: FoldedEvent[] = [];
+  for (const event of events) {
+    const serialNumber = (event.data as { serialNumber?: unknown }).serialNumber;
+    if (typeof serialNumber === 'string') summary.push({ type: event.type, data: { serialNumber } });
+  }
+  return summary;
+}

@@ -1,0 +1,44 @@
+/**
+ * The projection runner's worker thread: opens its own connection to the event store and to the
+ * read-model file, folds with the same `ProjectionRunner` as in-thread, and tells the main thread
+ * each position it has folded (with what the events were about, so caches there drop what changed).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EventStore } from '../../domain/ports/event-store.js';
+import { systemClock } from '../../infrastructure/clock/system-clock.js';
+import { openEventStore } from '../../infrastructure/event-store/open-event-store.js';
+import { SqliteEventStore } from '../../infrastructure/event-store/sqlite/sqlite-event-store.js';
+import { openReadModels } from '../read-model-db.js';
+import { PROJECTIONS } from '../read-models.js';
+import { ProjectionRunner } from '../runner.js';
+import { foldedSummary, type FromMain, type RunnerWorkerData, type ToMain } from './messages.js';
+
+const port = parentPort;
+if (port === null) throw new Error('runner-worker runs as a worker thread');
+const send = (message: ToMain): void => port.postMessage(message);
+const data = workerData as RunnerWorkerData;
+
+const store: EventStore = await openEventStore(data.store, systemClock);
+const db = openReadModels(data.readModelFile);
+const runner = new ProjectionRunner(store, db, PROJECTIONS, {
+  log: { error: (details, message) => send({ kind: 'error', message, details: String((details as { err?: unknown }).err ?? '') }) },
+  ...(data.batchSize === undefined ? {} : { batchSize: data.batchSize }),
+});
+runner.onFolded((events) => send({ kind: 'folded', position: runner.position.toString(), events: foldedSummary(events) }));
+
+port.on('message', (message: FromMain) => {
+  if (message.kind === 'appended') {
+    if (store instanceof SqliteEventStore) store.appendedElsewhere();
+    return;
+  }
+  void (async () => {
+    await runner.stop();
+    await store.close();
+    db.close();
+    send({ kind: 'stopped' });
+    port.close();
+  })();
+});
+
+runner.start();
+send({ kind: 'started', position: runner.position.toString() });
