@@ -197,7 +197,10 @@ export class ProjectionRunner implements ReadModelRunner {
         reached.set(projection.name, last.position > stored ? last.position : stored);
       }
       return reached;
-    })();
+      // Immediate: the write lock from the start, so a write by another connection between this
+      // batch's first read and its first write (the server's main thread, the CLI) is waited for
+      // instead of failing the batch with SQLITE_BUSY.
+    }).immediate();
     if (folded === undefined) return false;
     for (const [name, position] of folded) this.applied.set(name, position);
     for (const listener of this.foldListeners) listener(events);
@@ -216,7 +219,7 @@ export function resetProjections(db: Database, projections: readonly Projection[
       writeCheckpoint(db, projection.name, 0n);
     }
   });
-  reset();
+  reset.immediate();
   return chosen.map((p) => p.name);
 }
 
