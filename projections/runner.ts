@@ -185,6 +185,9 @@ export class ProjectionRunner implements ReadModelRunner {
   private fold(events: readonly RecordedEvent[]): boolean {
     const last = events[events.length - 1];
     if (last === undefined) return true;
+    // Immediate: the write lock from the start, so a write by another connection between this
+    // batch's first read and its first write (the server's main thread, the CLI) is waited for
+    // instead of failing the batch with SQLITE_BUSY.
     const folded = this.db.transaction((): Map<string, bigint> | undefined => {
       const reached = new Map<string, bigint>();
       for (const projection of this.projections) {
@@ -197,9 +200,6 @@ export class ProjectionRunner implements ReadModelRunner {
         reached.set(projection.name, last.position > stored ? last.position : stored);
       }
       return reached;
-      // Immediate: the write lock from the start, so a write by another connection between this
-      // batch's first read and its first write (the server's main thread, the CLI) is waited for
-      // instead of failing the batch with SQLITE_BUSY.
     }).immediate();
     if (folded === undefined) return false;
     for (const [name, position] of folded) this.applied.set(name, position);

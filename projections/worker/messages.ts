@@ -5,7 +5,6 @@ import type { FoldedEvent } from '../runner.js';
 export interface RunnerWorkerData {
   readonly store: Pick<Config, 'dataDir' | 'LEDGER_EVENTSTORE_URL' | 'LEDGER_SQLITE_SYNCHRONOUS'>;
   readonly readModelFile: string;
-  readonly batchSize?: number;
 }
 
 export type FromMain = { readonly kind: 'appended' } | { readonly kind: 'stop' };
@@ -13,8 +12,7 @@ export type FromMain = { readonly kind: 'appended' } | { readonly kind: 'stop' }
 export type ToMain =
   | { readonly kind: 'started'; readonly position: string }
   | { readonly kind: 'folded'; readonly position: string; readonly events: readonly FoldedEvent[] }
-  | { readonly kind: 'error'; readonly message: string; readonly details: string }
-  | { readonly kind: 'stopped' };
+  | { readonly kind: 'error'; readonly message: string; readonly details: string };
 
 /**
  * What the main thread needs of a folded batch: the events that name a certificate, each as its

@@ -22,7 +22,6 @@ const store: EventStore = await openEventStore(data.store, systemClock);
 const db = openReadModels(data.readModelFile);
 const runner = new ProjectionRunner(store, db, PROJECTIONS, {
   log: { error: (details, message) => send({ kind: 'error', message, details: String((details as { err?: unknown }).err ?? '') }) },
-  ...(data.batchSize === undefined ? {} : { batchSize: data.batchSize }),
 });
 runner.onFolded((events) => send({ kind: 'folded', position: runner.position.toString(), events: foldedSummary(events) }));
 
@@ -35,8 +34,7 @@ port.on('message', (message: FromMain) => {
     await runner.stop();
     await store.close();
     db.close();
-    send({ kind: 'stopped' });
-    port.close();
+    port.close(); // nothing else keeps the worker alive: it exits, which the main thread waits for
   })();
 });
 
