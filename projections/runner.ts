@@ -50,9 +50,9 @@ export function prepareReadModels(db: Database, projections: readonly Projection
   }).immediate();
 }
 
-/** The lowest checkpoint of the projections: where a runner starts folding. */
-export function foldedPosition(db: Database, projections: readonly Projection[]): bigint {
-  const positions = projections.map((p) => readCheckpoint(db, p.name));
+/** The lowest position the projections have folded (`applied` where known, else the stored checkpoint): where a runner starts folding. */
+export function foldedPosition(db: Database, projections: readonly Projection[], applied?: ReadonlyMap<string, bigint>): bigint {
+  const positions = projections.map((p) => applied?.get(p.name) ?? readCheckpoint(db, p.name));
   return positions.reduce((min, p) => (p < min ? p : min), positions[0] ?? 0n);
 }
 
@@ -88,8 +88,7 @@ export class ProjectionRunner implements ReadModelRunner {
 
   /** The position every projection has folded up to. */
   get position(): bigint {
-    const positions = this.projections.map((p) => this.applied.get(p.name) ?? readCheckpoint(this.db, p.name));
-    return positions.reduce((min, p) => (p < min ? p : min), positions[0] ?? 0n);
+    return foldedPosition(this.db, this.projections, this.applied);
   }
 
   /** Called after each batch is folded and committed (caches over the read models drop what changed). */
