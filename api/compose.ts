@@ -21,7 +21,10 @@ import { CrlPublisher } from '../projections/crl/crl-publisher.js';
 import { CrlHistory } from '../projections/crl/crl-reproduction.js';
 import { OcspService } from '../projections/ocsp/ocsp-service.js';
 import { RegistryReactor } from '../projections/registry/registry-reactor.js';
-import { openReadModelsFor, openReadModelsInWorker } from '../projections/read-models.js';
+import { openReadModelsFor, openReadModelsInWorker, readModelFile } from '../projections/read-models.js';
+import { AppendSignal } from '../projections/worker/append-signal.js';
+import { WorkerRegistryReactor } from '../projections/worker/worker-reactor.js';
+import { systemClock } from '../infrastructure/clock/system-clock.js';
 import type { RunnerLog } from '../projections/runner.js';
 import type { LedgerDeps } from './ledger-deps.js';
 
@@ -55,13 +58,12 @@ export async function composeLedger(
       rotateWithinDays: config.LEDGER_OCSP_RESPONDER_ROTATE_DAYS,
     },
   );
-  const readModels =
-    config.LEDGER_PROJECTION_WORKER === 'on'
-      ? openReadModelsInWorker(config.dataDir, config, {
-          ...(log === undefined ? {} : { log }),
-          ...(store instanceof SqliteEventStore ? { onAppend: (listener: () => void) => store.onAppend(listener) } : {}),
-        })
-      : openReadModelsFor(config.dataDir, store, log);
+  const inWorkers = config.LEDGER_PROJECTION_WORKER === 'on';
+  // Appends through this thread's embedded store, and those a worker reports, wake the workers' subscriptions.
+  const appends = store instanceof SqliteEventStore ? new AppendSignal() : undefined;
+  if (store instanceof SqliteEventStore) store.onAppend(() => appends?.emit());
+  const wake = appends === undefined ? {} : { onAppend: (listener: () => void) => appends.on(listener) };
+  const readModels = inWorkers ? openReadModelsInWorker(config.dataDir, config, { ...(log === undefined ? {} : { log }), ...wake }) : openReadModelsFor(config.dataDir, store, log);
   const ocsp = new OcspService(readModels.db, {
     issuingCas,
     responders,
@@ -86,13 +88,16 @@ export async function composeLedger(
       refreshBeforeSeconds: config.LEDGER_CRL_REFRESH_BEFORE_SECONDS,
     },
   });
-  const registryReactor = new RegistryReactor(
-    readModels.db,
-    store,
-    readModels.runner,
-    { store, ids: idSource, clock, register: readModels.certificateStatus, notices: readModels.registryNotices },
-    log,
-  );
+  // The worker's reactor runs on the system clock; a ledger composed with another clock (tests) keeps it here.
+  const registryReactor =
+    inWorkers && clock === systemClock
+      ? new WorkerRegistryReactor(
+          readModels.db,
+          { store: config, readModelFile: readModelFile(config.dataDir) },
+          { ...(log === undefined ? {} : { log }), ...wake, appended: () => appends?.emit() },
+        )
+      : new RegistryReactor(readModels.db, store, readModels.runner, { store, ids: idSource, clock, register: readModels.certificateStatus, notices: readModels.registryNotices }, log);
+  if (registryReactor instanceof WorkerRegistryReactor) readModels.runner.onFolded(() => registryReactor.folded());
   const logSealer = await establishLogSealer({ store, keyStore, clock, ids: idSource, tree: readModels.merkleLog }, config.LEDGER_CA_KEY_ALGORITHM);
   const pseudonymKey = loadOrCreateSecret(config.LEDGER_HOLDER_REF_KEY, config.dataDir, HOLDER_REF_KEY_FILE);
   const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

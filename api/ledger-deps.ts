@@ -12,7 +12,7 @@ import type { CrlPublisher } from '../projections/crl/crl-publisher.js';
 import type { CrlHistory } from '../projections/crl/crl-reproduction.js';
 import type { OcspService } from '../projections/ocsp/ocsp-service.js';
 import type { ReadModels } from '../projections/read-models.js';
-import type { RegistryReactor } from '../projections/registry/registry-reactor.js';
+import type { RegistryReactorHandle } from '../projections/registry/registry-reactor.js';
 
 export interface LedgerDeps {
   readonly store: EventStore;
@@ -30,7 +30,7 @@ export interface LedgerDeps {
   readonly ocsp: OcspService;
   readonly crls: CrlPublisher;
   readonly crlHistory: CrlHistory;
-  readonly registryReactor: RegistryReactor;
+  readonly registryReactor: RegistryReactorHandle;
   readonly logSealer: LogSealer;
   readonly reportSettings: ReportSettings;
   /** How reports name staff: a keyed pseudonym of the actor id. */

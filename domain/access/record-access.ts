@@ -47,28 +47,36 @@ export interface OnceAccess {
   readonly stream: string;
 }
 
-/** Several `recordAccessOnce`, the new records given to the store together (one commit on the embedded store). */
+/**
+ * Several `recordAccessOnce`, the new records given to the store together (one commit on the
+ * embedded store). Most subjects' streams do not exist yet, so each record is first offered as
+ * its stream's first event (the store recognises a repeat of that by its id); only where the
+ * stream holds something else is it read, to find an earlier record or its tip.
+ */
 export async function recordAccessesOnce(deps: AccessDeps, accesses: readonly OnceAccess[]): Promise<bigint[]> {
-  const positions: (bigint | undefined)[] = [];
+  const offered = accesses.map(({ caller, access, stream }) => ({ stream, events: [accessRecord(deps, caller, access, stream)], expectedRevision: 'no_stream' as const }));
+  const first = await deps.store.appendEach(offered);
+  const positions: (bigint | undefined)[] = first.map((result) => (result._tag === 'Right' ? result.right.position : undefined));
   const requests: AppendRequest[] = [];
-  for (const { caller, access, stream } of accesses) {
-    const record = accessRecord(deps, caller, access, stream);
+  const pending: number[] = [];
+  for (const [i, result] of first.entries()) {
+    if (result._tag === 'Right') continue;
+    const { stream, events } = offered[i] as (typeof offered)[number];
+    const record = events[0] as NewEvent;
     let tip: bigint | 'no_stream' = 'no_stream';
-    let found: bigint | undefined;
     for await (const event of deps.store.readStream(stream)) {
-      if (event.id === record.id) found = event.position;
+      if (event.id === record.id) positions[i] = event.position;
       tip = event.revision;
     }
-    positions.push(found);
-    if (found === undefined) requests.push({ stream, events: [record], expectedRevision: tip });
+    if (positions[i] === undefined) {
+      requests.push({ stream, events: [record], expectedRevision: tip });
+      pending.push(i);
+    }
   }
   const appended = await deps.store.appendEach(requests);
-  let next = 0;
-  return positions.map((found) => {
-    if (found !== undefined) return found;
-    const result = appended[next] as (typeof appended)[number];
-    const stream = (requests[next++] as AppendRequest).stream;
-    if (result._tag === 'Left') throw new Error(`another writer appended to ${stream} at the same time; the step is run again`);
-    return result.right.position;
-  });
+  for (const [k, result] of appended.entries()) {
+    if (result._tag === 'Left') throw new Error(`another writer appended to ${(requests[k] as AppendRequest).stream} at the same time; the step is run again`);
+    positions[pending[k] as number] = result.right.position;
+  }
+  return positions as bigint[];
 }

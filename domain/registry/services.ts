@@ -16,9 +16,11 @@ import type { Actor, EventStore, RecordedEvent } from '../ports/event-store.js';
 import type { HolderRefs, IdSource } from '../ports/ids.js';
 import type { IssuanceRegister, NoticeIndex, RegisteredCertificate } from '../ports/registers.js';
 import { commandContext, type Caller } from '../shared/caller.js';
-import { handleCommand, handleEach, load } from '../shared/command-handler.js';
+import { handleCommand, handleEach, load, type Loaded } from '../shared/command-handler.js';
+import { fold } from '../shared/decider.js';
 import { policyViolation, type DomainError } from '../shared/errors.js';
 import { noticeAggregate } from './aggregate.js';
+import type { NoticeState } from './decide.js';
 import { registryChangeReceived, registryChangeStream, type CertificateOutcome, type FourItems, type NoticeKind, type RegistryChangeReceivedData } from './events.js';
 import { issuedWithStaleData, planFor, type Candidate, type PlannedCertificate } from './matching.js';
 
@@ -150,18 +152,22 @@ function handover(deps: ReactorDeps, cause: RecordedEvent, notice: RegistryChang
 interface Matched {
   readonly received: RecordedEvent;
   readonly notice: RegistryChangeReceivedData;
+  /** The notice's stream as far as the reactor has it: the notice itself. */
+  readonly stream: Loaded<NoticeState>;
   readonly candidates: readonly Candidate[];
   readonly plan: ReturnType<typeof planFor>;
 }
 
 async function match(deps: ReactorDeps, received: RecordedEvent, now: Date): Promise<Matched> {
-  const notice = registryChangeReceived.parse({ type: received.type, data: received.data }).data;
+  const event = registryChangeReceived.parse({ type: received.type, data: received.data });
+  const notice = event.data;
   const candidates: Candidate[] = [];
   for (const certificate of deps.register.certificatesOf(notice.holderRef, received.position)) {
     const items = await itemsOf(deps.store, certificate);
     candidates.push({ serialNumber: certificate.serialNumber, certificateType: certificate.certificateType, notAfter: certificate.notAfter, ...(items === undefined ? {} : { items }) });
   }
-  return { received, notice, candidates, plan: planFor(notice, candidates, now) };
+  const stream = { state: fold(noticeAggregate.decider, [event]), revision: received.revision, recorded: [received] };
+  return { received, notice, stream, candidates, plan: planFor(notice, candidates, now) };
 }
 
 type Revocation = Extract<PlannedCertificate['action'], { kind: 'revoke' }>;
@@ -216,7 +222,7 @@ export async function processNotices(deps: ReactorDeps, received: readonly Recor
   const recorded = await handleEach(
     deps,
     noticeAggregate,
-    matched.map(({ received: cause, notice, candidates, plan }) => {
+    matched.map(({ received: cause, notice, stream, candidates, plan }) => {
       const certificates = plan.certificates.map((planned) => ({
         serialNumber: planned.serialNumber,
         certificateType: planned.certificateType,
@@ -233,6 +239,8 @@ export async function processNotices(deps: ReactorDeps, received: readonly Recor
           reply: { noticeId: notice.noticeId, status, revoked: revokedSerials, flagged, repliedAt: now.toISOString() },
         },
         context: commandContext(reactorCaller(cause, `registry-change/${notice.noticeId}/outcome`)),
+        // Usually all the stream holds; a stale-issuance flag or an earlier run's outcome makes the append find out.
+        loaded: stream,
       };
     }),
   );

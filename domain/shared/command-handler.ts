@@ -78,6 +78,11 @@ export interface CommandItem<Command, State> {
   readonly stream: string;
   readonly command: Command | ((state: State) => Command);
   readonly context: CommandContext;
+  /**
+   * The stream as the caller already holds it, instead of reading it: if it has moved on since,
+   * the append conflicts (or is found to be a repeat) and the command runs again on what it holds.
+   */
+  readonly loaded?: Loaded<State>;
 }
 
 /**
@@ -92,7 +97,7 @@ export async function handleEach<Command, Event extends DomainEvent, State>(
   items: readonly CommandItem<Command, State>[],
 ): Promise<E.Either<DomainError, Handled<Event, State>>[]> {
   const steps: Step<Event, State>[] = [];
-  for (const item of items) steps.push(plan(deps, aggregate, item.stream, item.command, item.context, await load(deps.store, aggregate, item.stream)));
+  for (const item of items) steps.push(plan(deps, aggregate, item.stream, item.command, item.context, item.loaded ?? (await load(deps.store, aggregate, item.stream))));
   const appending = steps.flatMap((step) => (step.kind === 'append' ? [step] : []));
   const appended = await deps.store.appendEach(appending.map((step) => step.request));
   const results = new Map(appending.map((step, i) => [step, appended[i]]));

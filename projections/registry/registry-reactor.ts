@@ -15,24 +15,45 @@ import { runsOf } from '../runs.js';
 import type { ReadModelRunner, RunnerLog } from '../runner.js';
 
 const NAME = 'registry-reactor';
+
+/** The reactor as the server and tests hold it: in this thread (`RegistryReactor`) or in a worker (`WorkerRegistryReactor`). */
+export interface RegistryReactorHandle {
+  /** Handled so far. */
+  readonly position: bigint;
+  /** Resolves true once the reactor has handled `position`, false after `timeoutMs` (tests, benchmarks). */
+  waitFor(position: bigint, timeoutMs: number): Promise<boolean>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
 /** At most this many events handled together: a crash repeats at most one run's steps, and a reply waits at most one run. */
 const RUN = 250;
 
-export class RegistryReactor {
+export function prepareReactorCheckpoints(db: Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS reactor_checkpoints (reactor TEXT PRIMARY KEY, position TEXT NOT NULL)');
+}
+
+/** The reactor's stored checkpoint. */
+export function storedReactorPosition(db: Database): bigint {
+  const row = prepared(db, 'SELECT position FROM reactor_checkpoints WHERE reactor = ?').get(NAME) as { position: string } | undefined;
+  return BigInt(row?.position ?? '0');
+}
+
+export class RegistryReactor implements RegistryReactorHandle {
   private stopped = false;
   private running: Promise<void> | undefined;
   private closeSubscription: (() => Promise<void>) | undefined;
   private readonly waiters = new PositionWaiters();
+  private readonly progressListeners: ((position: bigint) => void)[] = [];
 
   constructor(
     private readonly db: Database,
     private readonly store: EventStore,
     private readonly runner: Pick<ReadModelRunner, 'waitFor'>,
-    /** What its steps work with (tests run a step again with them). */
-    readonly deps: ReactorDeps,
+    private readonly deps: ReactorDeps,
     private readonly log?: RunnerLog,
   ) {
-    db.exec('CREATE TABLE IF NOT EXISTS reactor_checkpoints (reactor TEXT PRIMARY KEY, position TEXT NOT NULL)');
+    prepareReactorCheckpoints(db);
   }
 
   /** Handled so far: at least the stored checkpoint. */
@@ -40,8 +61,7 @@ export class RegistryReactor {
   private unsaved = 0;
 
   get position(): bigint {
-    const row = prepared(this.db, 'SELECT position FROM reactor_checkpoints WHERE reactor = ?').get(NAME) as { position: string } | undefined;
-    const stored = BigInt(row?.position ?? '0');
+    const stored = storedReactorPosition(this.db);
     return stored > this.handled ? stored : this.handled;
   }
 
@@ -54,6 +74,11 @@ export class RegistryReactor {
     await this.closeSubscription?.();
     await this.running;
     this.waiters.cancelAll();
+  }
+
+  /** Called after each run of events handled, with the position handled (a worker tells the main thread). */
+  onProgress(listener: (position: bigint) => void): void {
+    this.progressListeners.push(listener);
   }
 
   /** Resolves true once the reactor has handled `position`, false after `timeoutMs` (tests, benchmarks). */
@@ -82,6 +107,10 @@ export class RegistryReactor {
       for await (const run of runsOf(subscription, RUN)) {
         if (this.stopped) return;
         await this.handle(run.flatMap((message) => (message.kind === 'event' ? [message.event] : [])));
+        if (this.progressListeners.length > 0) {
+          const position = this.position;
+          for (const listener of this.progressListeners) listener(position);
+        }
       }
     } finally {
       await subscription.close();

@@ -1,4 +1,4 @@
-/** What the main thread and the runner's worker say to each other (structured-clone safe: positions as decimal text). */
+/** What the main thread and its workers (the projection runner's, the registry reactor's) say to each other (structured-clone safe: positions as decimal text). */
 import type { Config } from '../../infrastructure/config/config.js';
 import type { FoldedEvent } from '../runner.js';
 
@@ -7,11 +7,23 @@ export interface RunnerWorkerData {
   readonly readModelFile: string;
 }
 
-export type FromMain = { readonly kind: 'appended' } | { readonly kind: 'stop' };
-
 export type ToMain =
   | { readonly kind: 'started'; readonly position: string }
   | { readonly kind: 'folded'; readonly position: string; readonly events: readonly FoldedEvent[] }
+  | { readonly kind: 'error'; readonly message: string; readonly details: string };
+
+/** The reactor's worker opens the same two files. */
+export type ReactorWorkerData = RunnerWorkerData;
+
+/** To the reactor's worker: the projection runner has folded a batch (the read models it consults moved on). */
+export type ToReactor = { readonly kind: 'folded' };
+
+export type FromReactor =
+  | { readonly kind: 'started'; readonly position: string }
+  /** The reactor has handled the log up to here. */
+  | { readonly kind: 'reacted'; readonly position: string }
+  /** The reactor appended to the embedded store: the other followers of the log read now. */
+  | { readonly kind: 'appended' }
   | { readonly kind: 'error'; readonly message: string; readonly details: string };
 
 /**

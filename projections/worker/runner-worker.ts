@@ -11,7 +11,8 @@ import { SqliteEventStore } from '../../infrastructure/event-store/sqlite/sqlite
 import { openReadModels } from '../read-model-db.js';
 import { PROJECTIONS } from '../read-models.js';
 import { ProjectionRunner } from '../runner.js';
-import { foldedSummary, type FromMain, type RunnerWorkerData, type ToMain } from './messages.js';
+import { foldedSummary, type RunnerWorkerData, type ToMain } from './messages.js';
+import type { HostMessage } from './worker-host.js';
 
 const port = parentPort;
 if (port === null) throw new Error('runner-worker runs as a worker thread');
@@ -25,7 +26,7 @@ const runner = new ProjectionRunner(store, db, PROJECTIONS, {
 });
 runner.onFolded((events) => send({ kind: 'folded', position: runner.position.toString(), events: foldedSummary(events) }));
 
-port.on('message', (message: FromMain) => {
+port.on('message', (message: HostMessage) => {
   if (message.kind === 'appended') {
     if (store instanceof SqliteEventStore) store.appendedElsewhere();
     return;

@@ -9,7 +9,7 @@ import { processNotices } from '../../domain/registry/services.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { collect } from '../support/event-store-contract.js';
 import { FEED, issueSigning, OPERATOR } from '../support/http-lifecycle.js';
-import { testApp, type TestApp } from '../support/test-app.js';
+import { reactorDepsOf, testApp, type TestApp } from '../support/test-app.js';
 
 describe('registry notices processed together', () => {
   let t: TestApp;
@@ -38,7 +38,7 @@ describe('registry notices processed together', () => {
     const all = async (): Promise<RecordedEvent[]> => collect(t.store.readAll());
     const received = (await all()).filter((e) => e.type === 'RegistryChangeReceived');
     expect(received).toHaveLength(2);
-    const deps = t.ledger.registryReactor.deps;
+    const deps = reactorDepsOf(t);
     await processNotices(deps, received);
 
     const events = await all();

@@ -5,10 +5,11 @@
  * to registry matching, which would inflate the privacy council's counts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processNotice } from '../../domain/registry/services.js';
+import { recordAccessesOnce, type OnceAccess } from '../../domain/access/record-access.js';
+import { processNotice, REGISTRY_REACTOR } from '../../domain/registry/services.js';
 import { collect } from '../support/event-store-contract.js';
 import { clerkOf, FEED, issueSigning, OPERATOR } from '../support/http-lifecycle.js';
-import { testApp, type TestApp } from '../support/test-app.js';
+import { reactorDepsOf, testApp, type TestApp } from '../support/test-app.js';
 
 describe('a registry step run again', () => {
   let t: TestApp;
@@ -32,7 +33,7 @@ describe('a registry step run again', () => {
     const receivedEvent = (await all()).find((e) => e.type === 'RegistryChangeReceived' && (e.data as { noticeId: string }).noticeId === 'RERUN-1');
     if (receivedEvent === undefined) throw new Error('notice not recorded');
     const head = await t.store.headPosition();
-    const deps = t.ledger.registryReactor.deps;
+    const deps = reactorDepsOf(t);
     await processNotice(deps, receivedEvent);
 
     expect(await t.store.headPosition()).toBe(head);
@@ -42,5 +43,36 @@ describe('a registry step run again', () => {
     expect(events.filter((e) => e.type === 'CertificateRevoked' && (e.data as { serialNumber: string }).serialNumber === serialNumber)).toHaveLength(1);
     const status = await t.app.inject({ method: 'GET', url: `/v1/certificates/${serialNumber}/status?minPosition=${head}`, headers: OPERATOR });
     expect(status.json().status).toBe('revoked');
+  });
+
+  it('records an access on a subject stream that already holds another record after it, once', async () => {
+    const deps = reactorDepsOf(t);
+    const stream = 'access-registry-change-RERUN-SUBJECT';
+    const access = (key: string): OnceAccess => ({
+      caller: { actor: REGISTRY_REACTOR, correlationId: key, causationId: key, idempotencyKey: key },
+      access: {
+        function: 'registry.matching',
+        purpose: 'registry-matching',
+        purposeStated: true,
+        legalBasis: 'JPKI Act art. 12: change-driven revocation information',
+        items: ['name'],
+        holderRef: 'a'.repeat(64),
+        municipalityCode: '131016',
+        subject: { kind: 'registry-change', id: 'RERUN-SUBJECT' },
+        recipient: 'registry-matching',
+        accessedAt: new Date().toISOString(),
+      },
+      stream,
+    });
+    await recordAccessesOnce(deps, [access('first')]);
+    const [second] = await recordAccessesOnce(deps, [access('second')]);
+    const head = await t.store.headPosition();
+    expect(await recordAccessesOnce(deps, [access('second'), access('first')])).toEqual([second, expect.any(BigInt)]);
+    expect(await t.store.headPosition()).toBe(head);
+    const recorded = await collect(t.store.readStream(stream));
+    expect(recorded.map((e) => [e.revision, e.metadata.correlationId])).toEqual([
+      [0n, 'first'],
+      [1n, 'second'],
+    ]);
   });
 });

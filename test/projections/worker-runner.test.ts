@@ -1,7 +1,6 @@
 /** The projection runner in a worker thread: the same read models as in-thread, live folds, cache notices, a worker that dies. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../infrastructure/event-store/sqlite/sqlite-event-store.js';
@@ -92,7 +91,7 @@ describe('the projection runner in a worker thread', () => {
     expect(await readModels.runner.waitFor(3000n, 20_000)).toBe(true);
     const before = tables(join(dir.path, 'read-models.sqlite'));
 
-    await (readModels.runner as unknown as { worker: Worker }).worker.terminate();
+    await readModels.runner.terminate();
     const appended = await store.append('certificate-10000009', [revocation('10000009')], { expectedRevision: 2n });
     const position = appended._tag === 'Right' ? appended.right.position : 0n;
     expect(await readModels.runner.waitFor(position, 20_000)).toBe(true);

@@ -9,6 +9,7 @@ import { CA_KEYS_DIR, composeLedger } from '../../api/compose.js';
 import type { LedgerDeps } from '../../api/ledger-deps.js';
 import { loadConfig } from '../../infrastructure/config/config.js';
 import type { Clock } from '../../domain/ports/clock.js';
+import type { ReactorDeps } from '../../domain/registry/services.js';
 import type { Role } from '../../domain/shared/roles.js';
 import { signToken } from '../../infrastructure/auth/token-signer.js';
 import { FileKeyStore } from '../../infrastructure/ca/file-key-store.js';
@@ -85,4 +86,10 @@ export async function testApp(
 /** The app's key store, opened again: what an auditor's `ledger crl reproduce` signs with. */
 export function keyStoreOf(t: TestApp): FileKeyStore {
   return new FileKeyStore(join(t.dataDir, CA_KEYS_DIR));
+}
+
+/** What the registry reactor's steps work with, over this thread's connections: a test runs a step again with them. */
+export function reactorDepsOf(t: TestApp): ReactorDeps {
+  const { store, ids, clock, readModels } = t.ledger;
+  return { store, ids, clock, register: readModels.certificateStatus, notices: readModels.registryNotices };
 }

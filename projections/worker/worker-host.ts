@@ -1,0 +1,96 @@
+/**
+ * One worker thread as the main thread keeps it: started from its entry module, woken after each
+ * local append to the embedded store (else the worker's subscription polls), started again when
+ * it dies, and asked to stop (terminated if it has not exited within ten seconds). The projection
+ * runner and the registry reactor each run in one.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RunnerLog } from '../runner.js';
+
+export interface WorkerHostOptions {
+  readonly log?: RunnerLog;
+  /** Registers a call after each local append; returns the unregister function (the embedded store). */
+  readonly onAppend?: (listener: () => void) => () => void;
+  readonly restartDelayMs?: number;
+}
+
+/** What every worker understands besides its own messages. */
+export type HostMessage = { readonly kind: 'appended' } | { readonly kind: 'stop' };
+
+export class WorkerHost<FromMain extends { readonly kind: string }, ToMain> {
+  private worker: Worker | undefined;
+  private exited: Promise<void> | undefined;
+  private stopping = false;
+  private unregister: (() => void) | undefined;
+
+  constructor(
+    /** The entry module's name beside this file, without extension (`runner-worker`). */
+    private readonly entry: string,
+    private readonly what: string,
+    private readonly data: unknown,
+    private readonly receive: (message: ToMain) => void,
+    private readonly options: WorkerHostOptions = {},
+  ) {}
+
+  start(): void {
+    if (this.worker !== undefined) return;
+    this.stopping = false;
+    let pending = false;
+    this.unregister ??= this.options.onAppend?.(() => {
+      // One wake-up per burst of appends in a turn of the event loop.
+      if (pending) return;
+      pending = true;
+      queueMicrotask(() => {
+        pending = false;
+        this.send({ kind: 'appended' });
+      });
+    });
+    const worker = spawn(this.entry, this.data);
+    this.worker = worker;
+    worker.on('message', (message: ToMain) => this.receive(message));
+    worker.on('error', (error) => this.options.log?.error({ err: error }, `${this.what} worker failed`));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', () => {
+        this.worker = undefined;
+        resolve();
+        if (!this.stopping) setTimeout(() => !this.stopping && this.start(), this.options.restartDelayMs ?? 1000).unref();
+      }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.unregister?.();
+    this.unregister = undefined;
+    const worker = this.worker;
+    if (worker === undefined) return;
+    this.send({ kind: 'stop' });
+    const timer = setTimeout(() => void worker.terminate(), 10_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  send(message: FromMain | HostMessage): void {
+    this.worker?.postMessage(message);
+  }
+
+  /** Ends the thread at once, as a crash would (tests). */
+  async terminate(): Promise<void> {
+    await this.worker?.terminate();
+  }
+}
+
+/** Starts a worker; from TypeScript sources (tsx, vitest) through tsx's loader, registered in the worker first. */
+function spawn(entry: string, data: unknown): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL(`./${entry}.js`, here), { workerData: data });
+  const require = createRequire(here);
+  const tsx = require('tsx/package.json') as { exports: Record<string, { import: { default: string } }> };
+  const api = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), (tsx.exports['./esm/api'] as { import: { default: string } }).import.default)).href;
+  const module = new URL(`./${entry}.ts`, here).href;
+  const bootstrap = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(module)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: data });
+}
