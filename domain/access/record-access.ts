@@ -2,7 +2,8 @@
  * Records one access to personal information before the response that discloses it is sent: if
  * the record cannot be written, nothing is disclosed.
  */
-import type { AppendRequest, EventStore, NewEvent } from '../ports/event-store.js';
+import type { Either } from 'fp-ts/lib/Either.js';
+import type { AppendRequest, AppendResult, EventStore, NewEvent, WrongExpectedRevision } from '../ports/event-store.js';
 import type { IdSource } from '../ports/ids.js';
 import { formatIsoDate, jstDateOf } from '../shared/calendar.js';
 import { commandContext, type Caller } from '../shared/caller.js';
@@ -47,21 +48,31 @@ export interface OnceAccess {
   readonly stream: string;
 }
 
+/** Each access offered as its subject stream's first event (see `recordAccessesOnce`). */
+export function accessOffers(deps: AccessDeps, accesses: readonly OnceAccess[]): AppendRequest[] {
+  return accesses.map(({ caller, access, stream }) => ({ stream, events: [accessRecord(deps, caller, access, stream)], expectedRevision: 'no_stream' as const }));
+}
+
 /**
  * Several `recordAccessOnce`, the new records given to the store together (one commit on the
  * embedded store). Most subjects' streams do not exist yet, so each record is first offered as
  * its stream's first event (the store recognises a repeat of that by its id); only where the
- * stream holds something else is it read, to find an earlier record or its tip.
+ * stream holds something else is it read, to find an earlier record or its tip. A caller that
+ * appended the offers itself (with other writes, `handleEachAlongside`) passes their results.
  */
-export async function recordAccessesOnce(deps: AccessDeps, accesses: readonly OnceAccess[]): Promise<bigint[]> {
-  const offered = accesses.map(({ caller, access, stream }) => ({ stream, events: [accessRecord(deps, caller, access, stream)], expectedRevision: 'no_stream' as const }));
-  const first = await deps.store.appendEach(offered);
-  const positions: (bigint | undefined)[] = first.map((result) => (result._tag === 'Right' ? result.right.position : undefined));
+export async function recordAccessesOnce(
+  deps: AccessDeps,
+  accesses: readonly OnceAccess[],
+  offered: readonly AppendRequest[] = accessOffers(deps, accesses),
+  first?: readonly Either<WrongExpectedRevision, AppendResult>[],
+): Promise<bigint[]> {
+  const results = first ?? (await deps.store.appendEach(offered));
+  const positions: (bigint | undefined)[] = results.map((result) => (result._tag === 'Right' ? result.right.position : undefined));
   const requests: AppendRequest[] = [];
   const pending: number[] = [];
-  for (const [i, result] of first.entries()) {
+  for (const [i, result] of results.entries()) {
     if (result._tag === 'Right') continue;
-    const { stream, events } = offered[i] as (typeof offered)[number];
+    const { stream, events } = offered[i] as AppendRequest;
     const record = events[0] as NewEvent;
     let tip: bigint | 'no_stream' = 'no_stream';
     for await (const event of deps.store.readStream(stream)) {

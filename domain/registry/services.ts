@@ -6,7 +6,7 @@
  * the notice, so running a step again (after a crash) writes nothing new.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { recordAccessesOnce, recordAccessOnce, subjectAccessStream, type OnceAccess } from '../access/record-access.js';
+import { accessOffers, recordAccessesOnce, recordAccessOnce, subjectAccessStream, type OnceAccess } from '../access/record-access.js';
 import { applicationAggregate } from '../application/aggregate.js';
 import { applicationStream } from '../application/decider.js';
 import { certificateAggregate } from '../certificate/aggregate.js';
@@ -16,7 +16,7 @@ import type { Actor, EventStore, RecordedEvent } from '../ports/event-store.js';
 import type { HolderRefs, IdSource } from '../ports/ids.js';
 import type { IssuanceRegister, NoticeIndex, RegisteredCertificate } from '../ports/registers.js';
 import { commandContext, type Caller } from '../shared/caller.js';
-import { handleCommand, handleEach, load, type Loaded } from '../shared/command-handler.js';
+import { handleCommand, handleEach, handleEachAlongside, load, type Loaded } from '../shared/command-handler.js';
 import { fold } from '../shared/decider.js';
 import { policyViolation, type DomainError } from '../shared/errors.js';
 import { noticeAggregate } from './aggregate.js';
@@ -196,19 +196,22 @@ export async function processNotice(deps: ReactorDeps, received: RecordedEvent):
 /**
  * Several received notices, each with the outcome it would have on its own in the order given (a
  * later notice about a certificate an earlier one revoked finds it already revoked), their writes
- * given to the store step by step together: the handovers, then the revocations, then the outcomes
- * (three commits on the embedded store, however many notices).
+ * given to the store step by step together: the handovers with the revocations, then the outcomes
+ * (two commits on the embedded store, however many notices).
  */
 export async function processNotices(deps: ReactorDeps, received: readonly RecordedEvent[]): Promise<void> {
   const now = deps.clock.now();
   const matched: Matched[] = [];
   for (const event of received) matched.push(await match(deps, event, now));
-  await recordAccessesOnce(deps, matched.filter((m) => m.candidates.some((c) => c.items !== undefined)).map((m) => handover(deps, m.received, m.notice, 'matching')));
+  const handovers = matched.filter((m) => m.candidates.some((c) => c.items !== undefined)).map((m) => handover(deps, m.received, m.notice, 'matching'));
+  const offers = accessOffers(deps, handovers);
 
   const revocations = matched.flatMap((m) =>
     m.plan.certificates.flatMap((planned) => (planned.action.kind === 'revoke' ? [{ m, serialNumber: planned.serialNumber, action: planned.action }] : [])),
   );
-  const revoked = await handleEach(
+  // The handovers go in the revocations' commit, ahead of them; one whose subject stream already
+  // held something else is settled right after, before the outcome is recorded.
+  const { handled: revoked, alongside } = await handleEachAlongside(
     deps,
     certificateAggregate,
     revocations.map(({ m, serialNumber, action }) => ({
@@ -216,7 +219,9 @@ export async function processNotices(deps: ReactorDeps, received: readonly Recor
       command: { type: 'Revoke' as const, reason: action.reason, legalGround: 'registry-change' as const, effectiveAt: action.effectiveAt, now },
       context: commandContext(reactorCaller(m.received, `registry-change/${m.notice.noticeId}/revoke/${serialNumber}`)),
     })),
+    offers,
   );
+  await recordAccessesOnce(deps, handovers, offers, alongside);
   const done = new Map(revocations.map(({ m, serialNumber, action }, i) => [`${m.notice.noticeId} ${serialNumber}`, revocationOutcome(m.notice.noticeId, serialNumber, action, revoked[i] as E.Either<DomainError, unknown>, now)]));
 
   const recorded = await handleEach(

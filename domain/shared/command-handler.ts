@@ -96,10 +96,25 @@ export async function handleEach<Command, Event extends DomainEvent, State>(
   aggregate: Aggregate<Command, Event, State>,
   items: readonly CommandItem<Command, State>[],
 ): Promise<E.Either<DomainError, Handled<Event, State>>[]> {
+  return (await handleEachAlongside(deps, aggregate, items, [])).handled;
+}
+
+/**
+ * `handleEach` with other appends given to the store first, in the same call (one commit on the
+ * embedded store): records that must be written no later than the commands' events. Their results
+ * come back as the store gave them.
+ */
+export async function handleEachAlongside<Command, Event extends DomainEvent, State>(
+  deps: HandlerDeps,
+  aggregate: Aggregate<Command, Event, State>,
+  items: readonly CommandItem<Command, State>[],
+  alongside: readonly AppendRequest[],
+): Promise<{ handled: E.Either<DomainError, Handled<Event, State>>[]; alongside: E.Either<WrongExpectedRevision, AppendResult>[] }> {
   const steps: Step<Event, State>[] = [];
   for (const item of items) steps.push(plan(deps, aggregate, item.stream, item.command, item.context, item.loaded ?? (await load(deps.store, aggregate, item.stream))));
   const appending = steps.flatMap((step) => (step.kind === 'append' ? [step] : []));
-  const appended = await deps.store.appendEach(appending.map((step) => step.request));
+  const all = await deps.store.appendEach([...alongside, ...appending.map((step) => step.request)]);
+  const appended = all.slice(alongside.length);
   const results = new Map(appending.map((step, i) => [step, appended[i]]));
   const out: E.Either<DomainError, Handled<Event, State>>[] = [];
   for (const [i, step] of steps.entries()) {
@@ -111,7 +126,7 @@ export async function handleEach<Command, Event extends DomainEvent, State>(
       else out.push(finish(aggregate, step, result));
     }
   }
-  return out;
+  return { handled: out, alongside: all.slice(0, alongside.length) };
 }
 
 type Step<Event, State> =
