@@ -60,8 +60,8 @@ export async function composeLedger(
   );
   const inWorkers = config.LEDGER_PROJECTION_WORKER === 'on';
   // Appends through this thread's embedded store, and those a worker reports, wake the workers' subscriptions.
-  const appends = store instanceof SqliteEventStore ? new AppendSignal() : undefined;
-  if (store instanceof SqliteEventStore) store.onAppend(() => appends?.emit());
+  const appends = inWorkers && store instanceof SqliteEventStore ? new AppendSignal() : undefined;
+  if (appends !== undefined && store instanceof SqliteEventStore) store.onAppend(() => appends.emit());
   const wake = appends === undefined ? {} : { onAppend: (listener: () => void) => appends.on(listener) };
   const readModels = inWorkers ? openReadModelsInWorker(config.dataDir, config, { ...(log === undefined ? {} : { log }), ...wake }) : openReadModelsFor(config.dataDir, store, log);
   const ocsp = new OcspService(readModels.db, {

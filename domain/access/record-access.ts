@@ -58,21 +58,21 @@ export function accessOffers(deps: AccessDeps, accesses: readonly OnceAccess[]):
  * embedded store). Most subjects' streams do not exist yet, so each record is first offered as
  * its stream's first event (the store recognises a repeat of that by its id); only where the
  * stream holds something else is it read, to find an earlier record or its tip. A caller that
- * appended the offers itself (with other writes, `handleEachAlongside`) passes their results.
+ * appended the offers itself (with other writes, `handleEachAlongside`) passes them with their results.
  */
 export async function recordAccessesOnce(
   deps: AccessDeps,
   accesses: readonly OnceAccess[],
-  offered: readonly AppendRequest[] = accessOffers(deps, accesses),
-  first?: readonly Either<WrongExpectedRevision, AppendResult>[],
+  offered?: { readonly offers: readonly AppendRequest[]; readonly results: readonly Either<WrongExpectedRevision, AppendResult>[] },
 ): Promise<bigint[]> {
-  const results = first ?? (await deps.store.appendEach(offered));
+  const offers = offered?.offers ?? accessOffers(deps, accesses);
+  const results = offered?.results ?? (await deps.store.appendEach(offers));
   const positions: (bigint | undefined)[] = results.map((result) => (result._tag === 'Right' ? result.right.position : undefined));
   const requests: AppendRequest[] = [];
   const pending: number[] = [];
   for (const [i, result] of results.entries()) {
     if (result._tag === 'Right') continue;
-    const { stream, events } = offered[i] as AppendRequest;
+    const { stream, events } = offers[i] as AppendRequest;
     const record = events[0] as NewEvent;
     let tip: bigint | 'no_stream' = 'no_stream';
     for await (const event of deps.store.readStream(stream)) {
@@ -84,8 +84,8 @@ export async function recordAccessesOnce(
       pending.push(i);
     }
   }
-  const appended = await deps.store.appendEach(requests);
-  for (const [k, result] of appended.entries()) {
+  const retried = await deps.store.appendEach(requests);
+  for (const [k, result] of retried.entries()) {
     if (result._tag === 'Left') throw new Error(`another writer appended to ${(requests[k] as AppendRequest).stream} at the same time; the step is run again`);
     positions[pending[k] as number] = result.right.position;
   }

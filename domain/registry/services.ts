@@ -221,7 +221,7 @@ export async function processNotices(deps: ReactorDeps, received: readonly Recor
     })),
     offers,
   );
-  await recordAccessesOnce(deps, handovers, offers, alongside);
+  await recordAccessesOnce(deps, handovers, { offers, results: alongside });
   const done = new Map(revocations.map(({ m, serialNumber, action }, i) => [`${m.notice.noticeId} ${serialNumber}`, revocationOutcome(m.notice.noticeId, serialNumber, action, revoked[i] as E.Either<DomainError, unknown>, now)]));
 
   const recorded = await handleEach(

@@ -5,7 +5,6 @@
  * It tells the main thread how far it has handled the log, and when it appended (so the other
  * followers of the embedded store read at once rather than at their next poll).
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import type { EventStore } from '../../domain/ports/event-store.js';
 import { systemClock } from '../../infrastructure/clock/system-clock.js';
 import { openEventStore } from '../../infrastructure/event-store/open-event-store.js';
@@ -19,12 +18,9 @@ import { RegistryNoticeQueries } from '../registry/registry-notices.js';
 import { RegistryReactor } from '../registry/registry-reactor.js';
 import { foldedPosition } from '../runner.js';
 import type { FromReactor, ReactorWorkerData, ToReactor } from './messages.js';
-import type { HostMessage } from './worker-host.js';
+import { workerSide, type HostMessage } from './worker-host.js';
 
-const port = parentPort;
-if (port === null) throw new Error('reactor-worker runs as a worker thread');
-const send = (message: FromReactor): void => port.postMessage(message);
-const data = workerData as ReactorWorkerData;
+const { port, send, data, log } = workerSide<FromReactor, ReactorWorkerData>('reactor-worker');
 
 const store: EventStore = await openEventStore(data.store, systemClock);
 const db = openReadModels(data.readModelFile);
@@ -44,7 +40,7 @@ const reactor = new RegistryReactor(
   store,
   runner,
   { store, ids: idSource, clock: systemClock, register: new CertificateStatusQueries(db), notices: new RegistryNoticeQueries(db) },
-  { error: (details, message) => send({ kind: 'error', message, details: String((details as { err?: unknown }).err ?? '') }) },
+  log,
 );
 reactor.onProgress((position) => send({ kind: 'reacted', position: position.toString() }));
 

@@ -3,7 +3,6 @@
  * read-model file, folds with the same `ProjectionRunner` as in-thread, and tells the main thread
  * each position it has folded (with what the events were about, so caches there drop what changed).
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import type { EventStore } from '../../domain/ports/event-store.js';
 import { systemClock } from '../../infrastructure/clock/system-clock.js';
 import { openEventStore } from '../../infrastructure/event-store/open-event-store.js';
@@ -12,18 +11,13 @@ import { openReadModels } from '../read-model-db.js';
 import { PROJECTIONS } from '../read-models.js';
 import { ProjectionRunner } from '../runner.js';
 import { foldedSummary, type RunnerWorkerData, type ToMain } from './messages.js';
-import type { HostMessage } from './worker-host.js';
+import { workerSide, type HostMessage } from './worker-host.js';
 
-const port = parentPort;
-if (port === null) throw new Error('runner-worker runs as a worker thread');
-const send = (message: ToMain): void => port.postMessage(message);
-const data = workerData as RunnerWorkerData;
+const { port, send, data, log } = workerSide<ToMain, RunnerWorkerData>('runner-worker');
 
 const store: EventStore = await openEventStore(data.store, systemClock);
 const db = openReadModels(data.readModelFile);
-const runner = new ProjectionRunner(store, db, PROJECTIONS, {
-  log: { error: (details, message) => send({ kind: 'error', message, details: String((details as { err?: unknown }).err ?? '') }) },
-});
+const runner = new ProjectionRunner(store, db, PROJECTIONS, { log });
 runner.onFolded((events) => send({ kind: 'folded', position: runner.position.toString(), events: foldedSummary(events) }));
 
 port.on('message', (message: HostMessage) => {

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { RunnerLog } from '../runner.js';
 
 export interface WorkerHostOptions {
@@ -93,4 +93,17 @@ function spawn(entry: string, data: unknown): Worker {
   const module = new URL(`./${entry}.ts`, here).href;
   const bootstrap = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(module)}); });`;
   return new Worker(bootstrap, { eval: true, workerData: data });
+}
+
+/** Inside a worker: the port to the main thread, a typed send, the worker's data, and a log whose errors go to the main thread. */
+export function workerSide<ToMain extends { readonly kind: string }, Data>(
+  what: string,
+): { readonly port: MessagePort; readonly send: (message: ToMain) => void; readonly data: Data; readonly log: RunnerLog } {
+  const port = parentPort;
+  if (port === null) throw new Error(`${what} runs as a worker thread`);
+  const send = (message: ToMain): void => port.postMessage(message);
+  const log: RunnerLog = {
+    error: (details, message) => port.postMessage({ kind: 'error', message, details: String((details as { err?: unknown }).err ?? '') }),
+  };
+  return { port, send, data: workerData as Data, log };
 }
