@@ -35,12 +35,30 @@ const runner = {
   },
 };
 
+/**
+ * Both connections are this thread's own, so a step's reads share read transactions: the log's
+ * (`readTogether`) and the read models' (begun at the step's first read, after the fold it waited
+ * for; the checkpoint, the one write here, is saved after the step).
+ */
+async function together<T>(step: () => Promise<T>): Promise<T> {
+  const inStep = async (): Promise<T> => {
+    db.exec('BEGIN');
+    try {
+      return await step();
+    } finally {
+      db.exec('COMMIT');
+    }
+  };
+  return store instanceof SqliteEventStore ? store.readTogether(inStep) : inStep();
+}
+
 const reactor = new RegistryReactor(
   db,
   store,
   runner,
   { store, ids: idSource, clock: systemClock, register: new CertificateStatusQueries(db), notices: new RegistryNoticeQueries(db) },
   log,
+  together,
 );
 reactor.onProgress((position) => send({ kind: 'reacted', position: position.toString() }));
 

@@ -1,5 +1,6 @@
 /** The registry reactor in a worker thread: notices handled there, its progress seen here, a worker that dies started again. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedReactorPosition } from '../../projections/registry/registry-reactor.js';
 import { WorkerRegistryReactor } from '../../projections/worker/worker-reactor.js';
 import { collect } from '../support/event-store-contract.js';
 import { FEED, issueSigning } from '../support/http-lifecycle.js';
@@ -49,6 +50,22 @@ describe('the registry reactor in a worker thread', () => {
     expect(revoked.sort()).toEqual([first.serialNumber, second.serialNumber].sort());
     expect(events.filter((e) => e.type === 'RegistryChangeReplied')).toHaveLength(2);
     expect(events.filter((e) => e.type === 'PersonalInformationAccessed' && (e.data as { function: string }).function === 'registry.matching')).toHaveLength(2);
+  });
+
+  it('saves how far it got when stopped, so a reactor started again goes on from there', async () => {
+    const other = await testApp();
+    try {
+      await issueSigning(other, '131016', '96000000003');
+      const notice = await other.app.inject({ method: 'POST', url: '/v1/registry-changes', headers: FEED, payload: addressChange('WORKER-3', '96000000003') });
+      expect(notice.statusCode, notice.body).toBe(202);
+      const head = await other.store.headPosition();
+      expect(await other.ledger.registryReactor.waitFor(head, 10_000)).toBe(true);
+      await other.ledger.registryReactor.stop();
+      // Saved at most once a second while running; on stopping, as far as it has handled.
+      expect(storedReactorPosition(other.ledger.readModels.db)).toBeGreaterThanOrEqual(head);
+    } finally {
+      await other.close();
+    }
   });
 
   it('stays in this thread for a ledger on another clock than the system clock', async () => {

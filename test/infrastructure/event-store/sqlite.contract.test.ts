@@ -128,3 +128,43 @@ describe('sqlite adapter: live subscribers take this process’s appends from me
     dir.remove();
   });
 });
+
+describe('sqlite adapter: reads made together share one view of the file', () => {
+  it('inside readTogether reads see the file as at the first of them; a write, the head and the end of the scope see it as it is', async () => {
+    const dir = tempDir();
+    const file = join(dir.path, 'events.sqlite');
+    const local = new SqliteEventStore({ file, clock: systemClock, synchronous: 'NORMAL' });
+    const foreign = new SqliteEventStore({ file, clock: systemClock, synchronous: 'NORMAL' });
+    await local.append('together-1', [newEvent()], { expectedRevision: 'no_stream' });
+    const revisions = async () => (await collect(local.readStream('together-1'))).map((e) => e.revision);
+
+    await local.readTogether(async () => {
+      expect(await revisions()).toEqual([0n]);
+      await foreign.append('together-1', [newEvent()], { expectedRevision: 0n });
+      // The shared view still stands: the foreign event is not seen yet.
+      expect(await revisions()).toEqual([0n]);
+      // A write decides on the file as it is: the stale expectation conflicts, nothing is lost.
+      const stale = await local.append('together-1', [newEvent()], { expectedRevision: 0n });
+      expect(E.isLeft(stale)).toBe(true);
+      // The write ended the shared view; the next reads begin a new one.
+      expect(await revisions()).toEqual([0n, 1n]);
+      await foreign.append('together-1', [newEvent()], { expectedRevision: 1n });
+      expect(await local.headPosition()).toBe(3n);
+    });
+    expect(await revisions()).toEqual([0n, 1n, 2n]);
+
+    // A scope whose work fails ends its view too.
+    await expect(
+      local.readTogether(async () => {
+        await revisions();
+        throw new Error('step failed');
+      }),
+    ).rejects.toThrow('step failed');
+    await foreign.append('together-1', [newEvent()], { expectedRevision: 2n });
+    expect(await revisions()).toEqual([0n, 1n, 2n, 3n]);
+
+    await foreign.close();
+    await local.close();
+    dir.remove();
+  });
+});
