@@ -17,7 +17,7 @@ const SUITES: Record<string, (options: Record<string, string | undefined>) => Pr
     runRegistryBench({
       notices: Number(o.notices ?? 100_000),
       durabilities: (o.durability ?? 'NORMAL,FULL').split(',') as ('FULL' | 'NORMAL')[],
-      ...(o.rate === undefined ? {} : { rate: Number(o.rate) }),
+      ...(o.rate === undefined ? {} : { rates: o.rate.split(',').map((r) => (r === 'max' ? undefined : Number(r))) }),
     }),
   audit: (o) => runAuditBench({ events: Number(o.events ?? 1_000_000), lookups: Number(o.lookups ?? 50_000) }),
   publication: async (o) => {

@@ -6,8 +6,7 @@ describe('npm run bench -- registry (smoke: a few notices, so the benchmark does
     const lines: string[] = [];
     const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
     try {
-      await runRegistryBench({ notices: 50, durabilities: ['NORMAL'] });
-      await runRegistryBench({ notices: 50, durabilities: ['NORMAL'], rate: 100 });
+      await runRegistryBench({ notices: 50, durabilities: ['NORMAL'], rates: [undefined, 100] });
     } finally {
       spy.mockRestore();
     }
