@@ -75,7 +75,6 @@ export class RegistryReactor implements RegistryReactorHandle {
 
   /** Handled so far: at least the stored checkpoint. */
   private handled = 0n;
-  private unsaved = 0;
   private savedAt = 0;
 
   get position(): bigint {
@@ -91,7 +90,7 @@ export class RegistryReactor implements RegistryReactorHandle {
     this.stopped = true;
     await this.closeSubscription?.();
     await this.running;
-    if (this.unsaved > 0 && this.handled > storedReactorPosition(this.db)) this.save();
+    if (this.handled > storedReactorPosition(this.db)) this.save();
     this.waiters.cancelAll();
   }
 
@@ -177,7 +176,6 @@ export class RegistryReactor implements RegistryReactorHandle {
 
   private passed(position: bigint): void {
     this.handled = position;
-    this.unsaved += 1;
     if (Date.now() - this.savedAt >= SAVE_INTERVAL_MS) this.save();
     this.waiters.reached(position);
   }
@@ -187,7 +185,6 @@ export class RegistryReactor implements RegistryReactorHandle {
       NAME,
       this.handled.toString(),
     );
-    this.unsaved = 0;
     this.savedAt = Date.now();
   }
 }
