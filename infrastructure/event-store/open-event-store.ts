@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
 import type { Config } from '../config/config.js';
+import { defaultCheckpoints } from './sqlite/checkpointer.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 
 export const SQLITE_FILE = 'events.sqlite';
@@ -18,6 +19,8 @@ export function sqliteFile(config: Pick<Config, 'dataDir'>): string {
 export async function openEventStore(
   config: Pick<Config, 'dataDir' | 'LEDGER_EVENTSTORE_URL' | 'LEDGER_SQLITE_SYNCHRONOUS'>,
   clock: Clock,
+  /** A worker thread's store leaves the checkpointer thread, where there is one, to the main thread's store on the same file. */
+  thread: 'main' | 'worker' = 'main',
 ): Promise<EventStore> {
   if (config.LEDGER_EVENTSTORE_URL !== undefined) {
     // Loaded only when configured: the gRPC client is heavy and the embedded default never needs it.
@@ -25,5 +28,7 @@ export async function openEventStore(
     return EventStoreDbEventStore.connect({ url: config.LEDGER_EVENTSTORE_URL, clock });
   }
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteEventStore({ file: sqliteFile(config), clock, synchronous: config.LEDGER_SQLITE_SYNCHRONOUS });
+  const synchronous = config.LEDGER_SQLITE_SYNCHRONOUS;
+  const checkpoints = thread === 'worker' && defaultCheckpoints(synchronous) === 'background' ? 'external' : undefined;
+  return new SqliteEventStore({ file: sqliteFile(config), clock, synchronous, ...(checkpoints === undefined ? {} : { checkpoints }) });
 }

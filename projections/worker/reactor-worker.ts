@@ -22,7 +22,7 @@ import { workerSide, type HostMessage } from './worker-host.js';
 
 const { port, send, data, log } = workerSide<FromReactor, ReactorWorkerData>('reactor-worker');
 
-const store: EventStore = await openEventStore(data.store, systemClock);
+const store: EventStore = await openEventStore(data.store, systemClock, 'worker');
 const db = openReadModels(data.readModelFile);
 
 /** The read models' progress as their checkpoints record it (the runner commits them with each batch), read again when told of a fold. */

@@ -15,7 +15,7 @@ import { workerSide, type HostMessage } from './worker-host.js';
 
 const { port, send, data, log } = workerSide<ToMain, RunnerWorkerData>('runner-worker');
 
-const store: EventStore = await openEventStore(data.store, systemClock);
+const store: EventStore = await openEventStore(data.store, systemClock, 'worker');
 const db = openReadModels(data.readModelFile);
 const runner = new ProjectionRunner(store, db, PROJECTIONS, { log });
 runner.onFolded((events) => send({ kind: 'folded', position: runner.position.toString(), events: foldedSummary(events) }));

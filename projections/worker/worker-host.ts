@@ -4,10 +4,8 @@
  * it dies, and asked to stop (terminated if it has not exited within ten seconds). The projection
  * runner and the registry reactor each run in one.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort, type Worker } from 'node:worker_threads';
+import { spawnWorker } from '../../infrastructure/threads/spawn-worker.js';
 import type { RunnerLog } from '../runner.js';
 
 export interface WorkerHostOptions {
@@ -48,7 +46,7 @@ export class WorkerHost<FromMain extends { readonly kind: string }, ToMain> {
         this.send({ kind: 'appended' });
       });
     });
-    const worker = spawn(this.entry, this.data);
+    const worker = spawnWorker(import.meta.url, this.entry, { workerData: this.data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     this.worker = worker;
     worker.on('message', (message: ToMain) => this.receive(message));
     worker.on('error', (error) => this.options.log?.error({ err: error }, `${this.what} worker failed`));
@@ -90,19 +88,6 @@ export class WorkerHost<FromMain extends { readonly kind: string }, ToMain> {
  * 15 s feed); with this, 66 scavenges and 1.7 s.
  */
 const YOUNG_GENERATION_MB = 192;
-
-/** Starts a worker; from TypeScript sources (tsx, vitest) through tsx's loader, registered in the worker first. */
-function spawn(entry: string, data: unknown): Worker {
-  const here = import.meta.url;
-  const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
-  if (!here.endsWith('.ts')) return new Worker(new URL(`./${entry}.js`, here), { workerData: data, resourceLimits });
-  const require = createRequire(here);
-  const tsx = require('tsx/package.json') as { exports: Record<string, { import: { default: string } }> };
-  const api = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), (tsx.exports['./esm/api'] as { import: { default: string } }).import.default)).href;
-  const module = new URL(`./${entry}.ts`, here).href;
-  const bootstrap = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(module)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: data, resourceLimits });
-}
 
 /** Inside a worker: the port to the main thread, a typed send, the worker's data, and a log whose errors go to the main thread. */
 export function workerSide<ToMain extends { readonly kind: string }, Data>(

@@ -27,6 +27,7 @@ import { GENESIS_HASH, sealEvents, sha256Bytes } from '../envelope.js';
 import { batchedIterable } from '../batched-iterable.js';
 import { expectationMet } from '../expected-revision.js';
 import { pollingSubscription } from '../polling-subscription.js';
+import { defaultCheckpoints, FALLBACK_PAGES, watchCheckpoints, type Checkpoints, type CheckpointWatch } from './checkpointer.js';
 import { LocalTail } from './local-tail.js';
 import { COLUMNS, hashHex, toRecordedEvent, type EventRow } from './rows.js';
 import { migrate, openPragmas, type Synchronous } from './schema.js';
@@ -42,6 +43,8 @@ export interface SqliteEventStoreOptions {
   readonly synchronous?: Synchronous;
   /** How often a live subscription looks for events appended by another process. */
   readonly pollIntervalMs?: number;
+  /** Who copies the WAL back into the database file (checkpointer.ts); by default as the durability suits. */
+  readonly checkpoints?: Checkpoints;
 }
 
 interface StreamTip {
@@ -65,6 +68,7 @@ export class SqliteEventStore implements EventStore {
   /** How many `readTogether` scopes are open, and whether their shared read transaction is. */
   private together = 0;
   private snapshot = false;
+  private readonly checkpoints: CheckpointWatch | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.file);
@@ -77,6 +81,9 @@ export class SqliteEventStore implements EventStore {
     }
     this.clock = options.clock;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    const checkpoints = options.file === ':memory:' ? 'on-commit' : (options.checkpoints ?? defaultCheckpoints(options.synchronous ?? 'FULL'));
+    if (checkpoints !== 'on-commit') this.db.pragma(`wal_autocheckpoint = ${FALLBACK_PAGES}`);
+    if (checkpoints === 'background') this.checkpoints = watchCheckpoints(options.file);
     const db = this.db;
     this.statements = {
       tip: db.prepare<[string], StreamTip>('SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
@@ -170,6 +177,7 @@ export class SqliteEventStore implements EventStore {
     this.committing = undefined;
     try {
       const result = transaction();
+      this.checkpoints?.committed();
       const committed = this.committing as { rows: EventRow[]; version: number } | undefined;
       if (committed !== undefined) this.tail.extend(committed.rows, committed.version);
       return result;
@@ -321,6 +329,7 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     this.subscriptions.clear();
+    await this.checkpoints?.release();
     if (this.db.open) {
       this.fresh();
       this.db.close();
