@@ -12,6 +12,7 @@
  * store's next commit checkpoints itself — by then little is left to copy — and the WAL restarts.
  * If the thread cannot run at all, that line alone still bounds the WAL.
  */
+import { resolve as absolutePath } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../threads/spawn-worker.js';
 import type { FromCheckpointer, ToCheckpointer } from './checkpointer-messages.js';
@@ -55,7 +56,8 @@ class Checkpointer {
     const worker = this.running();
     const id = this.nextId++;
     const counter = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-    this.post(worker, { kind: 'watch', id, file, counter });
+    // Absolute: the thread opens it, and the process may change directory meanwhile.
+    this.post(worker, { kind: 'watch', id, file: absolutePath(file), counter });
     let released: Promise<void> | undefined;
     return {
       committed: () => void Atomics.add(counter, 0, 1),

@@ -81,9 +81,6 @@ export class SqliteEventStore implements EventStore {
     }
     this.clock = options.clock;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
-    const checkpoints = options.file === ':memory:' ? 'on-commit' : (options.checkpoints ?? defaultCheckpoints(options.synchronous ?? 'FULL'));
-    if (checkpoints !== 'on-commit') this.db.pragma(`wal_autocheckpoint = ${FALLBACK_PAGES}`);
-    if (checkpoints === 'background') this.checkpoints = watchCheckpoints(options.file);
     const db = this.db;
     this.statements = {
       tip: db.prepare<[string], StreamTip>('SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
@@ -117,6 +114,10 @@ export class SqliteEventStore implements EventStore {
     this.appendEachTransaction = db.transaction((requests: readonly AppendRequest[]) =>
       requests.map((request) => this.appendInTransaction(request.stream, request.events, request.expectedRevision)),
     );
+    const checkpoints = options.file === ':memory:' ? 'on-commit' : (options.checkpoints ?? defaultCheckpoints(options.synchronous ?? 'FULL'));
+    if (checkpoints !== 'on-commit') this.db.pragma(`wal_autocheckpoint = ${FALLBACK_PAGES}`);
+    // Last: nothing after it can fail and leave the thread holding the file.
+    if (checkpoints === 'background') this.checkpoints = watchCheckpoints(options.file);
   }
 
   async append(
