@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FALLBACK_PAGES, type Checkpoints } from '../../../infrastructure/event-store/sqlite/checkpointer.js';
 import { SqliteEventStore } from '../../../infrastructure/event-store/sqlite/sqlite-event-store.js';
+import { loadConfig } from '../../../infrastructure/config/config.js';
+import { openEventStore, sqliteFile } from '../../../infrastructure/event-store/open-event-store.js';
 import { systemClock } from '../../support/clocks.js';
 import { collect, newEvent } from '../../support/event-store-contract.js';
 import { tempDir } from '../../support/temp-dir.js';
@@ -71,6 +73,24 @@ describe('sqlite adapter: the WAL is copied back on a thread of its own', () => 
     expect(await eventually(() => size(normal.file) > before.normal + 200 * PAGE)).toBe(true);
     expect(size(full.file)).toBe(before.full);
     await Promise.all([normal.store.close(), full.store.close()]);
+  });
+
+  it("a worker thread's store opened from configuration leaves its WAL to the main thread's store on the same file, whose thread copies it", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const config = loadConfig({ LEDGER_DATA_DIR: dir.path, LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL' });
+    const inWorker = (await openEventStore(config, systemClock, 'worker')) as SqliteEventStore;
+    const file = sqliteFile(config);
+    const before = size(file);
+    await fill(inWorker, 600);
+    // Twenty of the thread's intervals: nothing copies for the worker's store alone.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(size(file)).toBe(before);
+    const main = (await openEventStore(config, systemClock)) as SqliteEventStore;
+    await main.append('main-1', [newEvent()], { expectedRevision: 'no_stream' });
+    expect(await eventually(() => size(file) > before + 500 * PAGE)).toBe(true);
+    await inWorker.close();
+    await main.close();
   });
 
   it('closing a background store waits for the thread to let go of the file, so the store closes it last and the WAL is gone', async () => {
