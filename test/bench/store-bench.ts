@@ -21,7 +21,7 @@ import { SqliteEventStore } from '../../infrastructure/event-store/sqlite/sqlite
 import { tempDir } from '../support/temp-dir.js';
 import { realisticData } from './payload.js';
 
-const RUNS = 3;
+const RUNS = 5;
 const actor = { id: 'clerk-0001', role: 'municipal-clerk', organisation: '131016' };
 
 function newEvents(n: number, from: number): NewEvent[] {
