@@ -30,11 +30,10 @@ export type Checkpoints = 'background' | 'external' | 'on-commit';
 
 /**
  * What a store does unless told. At NORMAL a commit never waits for the disk, except when it is the
- * one that checkpoints: the thread takes that off it (+10–15 points of the raw baseline in the
- * store bench). At FULL every commit waits for an fsync of the WAL anyway, and those fsyncs are
- * cheaper while the WAL stays small and is overwritten in place (restarted every 1,000 pages) than
- * while it grows towards the fallback line and its size must be journalled too: with the thread,
- * single-event appends at FULL fell from ~80% to ~55–75% of raw (docs/performance.md).
+ * one that checkpoints: the thread takes that off it. At FULL every commit waits for an fsync of
+ * the WAL anyway, and those fsyncs are cheaper while the WAL stays small and is overwritten in place
+ * (restarted every 1,000 pages) than while it grows towards the fallback line and its size must be
+ * journalled too: with the thread, appends at FULL were slower (decision 0008 has the figures).
  */
 export function defaultCheckpoints(synchronous: 'FULL' | 'NORMAL'): Checkpoints {
   return synchronous === 'NORMAL' ? 'background' : 'on-commit';
@@ -57,7 +56,7 @@ class Checkpointer {
     const id = this.nextId++;
     const counter = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
     // Absolute: the thread opens it, and the process may change directory meanwhile.
-    this.post(worker, { kind: 'watch', id, file: absolutePath(file), counter });
+    worker.postMessage({ kind: 'watch', id, file: absolutePath(file), counter } satisfies ToCheckpointer);
     let released: Promise<void> | undefined;
     return {
       committed: () => void Atomics.add(counter, 0, 1),
@@ -67,13 +66,9 @@ class Checkpointer {
           this.releasing.set(id, resolve);
           // Held open while a store waits for its answer: a CLI awaiting close() must not just exit.
           worker.ref();
-          this.post(worker, { kind: 'release', id });
+          worker.postMessage({ kind: 'release', id } satisfies ToCheckpointer);
         })),
     };
-  }
-
-  private post(worker: Worker, message: ToCheckpointer): void {
-    worker.postMessage(message);
   }
 
   private running(): Worker {
