@@ -29,6 +29,5 @@ export async function openEventStore(
   }
   mkdirSync(config.dataDir, { recursive: true });
   const synchronous = config.LEDGER_SQLITE_SYNCHRONOUS;
-  const checkpoints = thread === 'worker' && defaultCheckpoints(synchronous) === 'background' ? 'external' : undefined;
-  return new SqliteEventStore({ file: sqliteFile(config), clock, synchronous, ...(checkpoints === undefined ? {} : { checkpoints }) });
+  return new SqliteEventStore({ file: sqliteFile(config), clock, synchronous, checkpoints: defaultCheckpoints(synchronous, thread) });
 }

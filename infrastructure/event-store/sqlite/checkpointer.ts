@@ -30,13 +30,15 @@ export type Checkpoints = 'background' | 'external' | 'on-commit';
 
 /**
  * What a store does unless told. At NORMAL a commit never waits for the disk, except when it is the
- * one that checkpoints: the thread takes that off it. At FULL every commit waits for an fsync of
+ * one that checkpoints: the thread takes that off it, and a store in a worker thread leaves the
+ * thread to the main thread's store on the same file. At FULL every commit waits for an fsync of
  * the WAL anyway, and those fsyncs are cheaper while the WAL stays small and is overwritten in place
  * (restarted every 1,000 pages) than while it grows towards the fallback line and its size must be
  * journalled too: with the thread, appends at FULL were slower (decision 0008 has the figures).
  */
-export function defaultCheckpoints(synchronous: 'FULL' | 'NORMAL'): Checkpoints {
-  return synchronous === 'NORMAL' ? 'background' : 'on-commit';
+export function defaultCheckpoints(synchronous: 'FULL' | 'NORMAL', thread: 'main' | 'worker' = 'main'): Checkpoints {
+  if (synchronous === 'FULL') return 'on-commit';
+  return thread === 'main' ? 'background' : 'external';
 }
 
 export interface CheckpointWatch {

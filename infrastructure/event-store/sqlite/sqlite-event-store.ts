@@ -71,9 +71,10 @@ export class SqliteEventStore implements EventStore {
   private readonly checkpoints: CheckpointWatch | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
+    const synchronous = options.synchronous ?? 'FULL';
     this.db = new Database(options.file);
     try {
-      openPragmas(this.db, options.synchronous ?? 'FULL');
+      openPragmas(this.db, synchronous);
       migrate(this.db);
     } catch (error) {
       this.db.close();
@@ -114,7 +115,7 @@ export class SqliteEventStore implements EventStore {
     this.appendEachTransaction = db.transaction((requests: readonly AppendRequest[]) =>
       requests.map((request) => this.appendInTransaction(request.stream, request.events, request.expectedRevision)),
     );
-    const checkpoints = options.file === ':memory:' ? 'on-commit' : (options.checkpoints ?? defaultCheckpoints(options.synchronous ?? 'FULL'));
+    const checkpoints = options.file === ':memory:' ? 'on-commit' : (options.checkpoints ?? defaultCheckpoints(synchronous));
     if (checkpoints !== 'on-commit') this.db.pragma(`wal_autocheckpoint = ${FALLBACK_PAGES}`);
     // Last: nothing after it can fail and leave the thread holding the file.
     if (checkpoints === 'background') this.checkpoints = watchCheckpoints(options.file);
