@@ -9,7 +9,7 @@ import type { IdSource } from '../ports/ids.js';
 import type { Caller } from '../shared/caller.js';
 import { policyViolation, type DomainError } from '../shared/errors.js';
 import type { Role } from '../shared/roles.js';
-import type { PersonalItem } from './events.js';
+import type { PersonalInformationAccessed, PersonalItem } from './events.js';
 import { choosePurpose, type Purpose } from './purposes.js';
 import { recordAccess } from './record-access.js';
 
@@ -28,15 +28,16 @@ export interface Disclosure {
   readonly subject: { readonly kind: 'application' | 'certificate' | 'registry-change'; readonly id: string };
 }
 
-export async function recordDisclosure(
+/** The access a disclosure to the caller is, for the purpose they stated (or their role's default duty). */
+export function disclosureAccess(
   deps: AccessDeps,
   caller: Caller,
   requestedPurpose: string | undefined,
   disclosure: Disclosure,
-): Promise<E.Either<DomainError, bigint>> {
+): E.Either<DomainError, PersonalInformationAccessed['data']> {
   const choice = choosePurpose(deps.purposes, caller.actor.role as Role, requestedPurpose);
   if (!choice.ok) return E.left(policyViolation('purpose-not-allowed', `The purpose must be one of ${choice.allowed.join(', ')}.`, 'purpose'));
-  const position = await recordAccess(deps, caller, {
+  return E.right({
     function: disclosure.function,
     purpose: choice.purpose.name,
     purposeStated: choice.stated,
@@ -48,5 +49,14 @@ export async function recordDisclosure(
     recipient: caller.actor.organisation,
     accessedAt: deps.clock.now().toISOString(),
   });
-  return E.right(position);
+}
+
+export async function recordDisclosure(
+  deps: AccessDeps,
+  caller: Caller,
+  requestedPurpose: string | undefined,
+  disclosure: Disclosure,
+): Promise<E.Either<DomainError, bigint>> {
+  const access = disclosureAccess(deps, caller, requestedPurpose, disclosure);
+  return E.isLeft(access) ? access : E.right(await recordAccess(deps, caller, access.right));
 }

@@ -22,9 +22,15 @@ function accessRecord(deps: AccessDeps, caller: Caller, access: PersonalInformat
   return { id: deps.ids.eventId(context.idempotencyKey, stream, 0), type: 'PersonalInformationAccessed', schemaVersion: 1, data: access as never, metadata: context };
 }
 
-export async function recordAccess(deps: AccessDeps, caller: Caller, access: PersonalInformationAccessed['data']): Promise<bigint> {
+/** The append that records an access on its day's stream (expected revision any: it cannot conflict). */
+export function accessRequest(deps: AccessDeps, caller: Caller, access: PersonalInformationAccessed['data']): AppendRequest {
   const stream = accessStream(new Date(access.accessedAt));
-  const appended = await deps.store.append(stream, [accessRecord(deps, caller, access, stream)], { expectedRevision: 'any' });
+  return { stream, events: [accessRecord(deps, caller, access, stream)], expectedRevision: 'any' };
+}
+
+export async function recordAccess(deps: AccessDeps, caller: Caller, access: PersonalInformationAccessed['data']): Promise<bigint> {
+  const { stream, events, expectedRevision } = accessRequest(deps, caller, access);
+  const appended = await deps.store.append(stream, events, { expectedRevision });
   if (appended._tag === 'Left') throw new Error('an access record with expected revision any cannot conflict');
   return appended.right.position;
 }

@@ -9,7 +9,7 @@ import type { CertificateAuthority } from '../ports/certificate-authority.js';
 import type { Clock } from '../ports/clock.js';
 import type { HolderRefs } from '../ports/ids.js';
 import { commandContext, mayActFor, type Caller } from '../shared/caller.js';
-import { handleCommand, load, type HandlerDeps } from '../shared/command-handler.js';
+import { handleCommand, load, type HandlerDeps, type Loaded } from '../shared/command-handler.js';
 import { notFound, policyViolation, type DomainError } from '../shared/errors.js';
 import { applicationAggregate } from './aggregate.js';
 import type { ApplicationCommand, RenewedCertificate } from './decide.js';
@@ -92,12 +92,13 @@ export async function submitApplication(
   return E.map((h: { position: bigint }) => ({ applicationId, position: h.position }))(handled);
 }
 
-/** Loads an application the caller may act on. */
-async function applicationFor(deps: HandlerDeps, caller: Caller, applicationId: string): Promise<E.Either<DomainError, ApplicationState>> {
-  const { state } = await load(deps.store, applicationAggregate, applicationStream(applicationId));
+/** Loads an application the caller may act on (the command that follows appends on what was read here). */
+async function applicationFor(deps: HandlerDeps, caller: Caller, applicationId: string): Promise<E.Either<DomainError, Loaded<ApplicationState>>> {
+  const loaded = await load(deps.store, applicationAggregate, applicationStream(applicationId));
+  const { state } = loaded;
   if (state.status === 'none') return E.left(notFound('application-not-found', 'There is no such application.'));
   const refused = mayActFor(caller, state.facts.municipalityCode);
-  return refused === undefined ? E.right(state) : E.left(refused);
+  return refused === undefined ? E.right(loaded) : E.left(refused);
 }
 
 async function onApplication(
@@ -108,7 +109,7 @@ async function onApplication(
 ): Promise<E.Either<DomainError, Written>> {
   const found = await applicationFor(deps, caller, applicationId);
   if (E.isLeft(found)) return found;
-  const handled = await handleCommand(deps, applicationAggregate, applicationStream(applicationId), command, commandContext(caller));
+  const handled = await handleCommand(deps, applicationAggregate, applicationStream(applicationId), command, commandContext(caller), found.right);
   return E.map((h: { position: bigint }) => ({ position: h.position }))(handled);
 }
 
@@ -145,7 +146,7 @@ export async function submitPublicKey(
   const inspection = await deps.ca.inspectCsr(csrPem);
   if (!inspection.ok) return E.left(policyViolation('csr-malformed', `The CSR could not be read: ${inspection.reason}.`, 'csr'));
   const command: ApplicationCommand = { type: 'SubmitPublicKey', csr: inspection.facts, now: deps.clock.now() };
-  const dryRun = applicationAggregate.decider.decide(command, found.right);
+  const dryRun = applicationAggregate.decider.decide(command, found.right.state);
   if (E.isLeft(dryRun)) return dryRun;
   const context = commandContext(caller);
   const registered = await handleCommand(
@@ -156,6 +157,6 @@ export async function submitPublicKey(
     context,
   );
   if (E.isLeft(registered)) return registered;
-  const handled = await handleCommand(deps, applicationAggregate, applicationStream(applicationId), command, context);
+  const handled = await handleCommand(deps, applicationAggregate, applicationStream(applicationId), command, context, found.right);
   return E.map((h: { position: bigint }) => ({ position: h.position }))(handled);
 }

@@ -8,19 +8,23 @@
  * different content.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { recordDisclosure } from '../access/read-with-record.js';
+import { disclosureAccess } from '../access/read-with-record.js';
+import { accessRequest } from '../access/record-access.js';
 import type { Purpose } from '../access/purposes.js';
 import { applicationAggregate } from '../application/aggregate.js';
 import { applicationStream } from '../application/decider.js';
-import { whyNotIssuable } from '../application/decide.js';
+import { whyNotIssuable, type ApplicationCommand } from '../application/decide.js';
 import type { ApplicationState } from '../application/state.js';
 import { certificateAggregate } from '../certificate/aggregate.js';
+import type { CertificateCommand } from '../certificate/decide.js';
 import { certificateStream } from '../certificate/decider.js';
-import { holderAggregate, holderStream } from '../holder/holder.js';
+import type { CertificateState } from '../certificate/state.js';
+import { holderAggregate, holderStream, type AssignCertificate, type HolderState } from '../holder/holder.js';
 import type { CertificateAuthority, IssuingCa, IssuingCas } from '../ports/certificate-authority.js';
 import type { Clock } from '../ports/clock.js';
+import type { AppendRequest } from '../ports/event-store.js';
 import { commandContext, mayActFor, type Caller } from '../shared/caller.js';
-import { handleCommand, load, type HandlerDeps } from '../shared/command-handler.js';
+import { appendSteps, handleCommand, load, planItem, settle, type CommandItem, type HandlerDeps, type Loaded } from '../shared/command-handler.js';
 import { notFound, type DomainError } from '../shared/errors.js';
 import { issuanceValidity, leafRequest, type IssuanceProfile } from './leaf-request.js';
 
@@ -45,8 +49,8 @@ export interface Issued {
 const step = (caller: Caller, name: string): Caller => ({ ...caller, idempotencyKey: `${caller.idempotencyKey}/${name}` });
 
 export async function issueCertificate(deps: IssuanceDeps, caller: Caller, applicationId: string): Promise<E.Either<DomainError, Issued>> {
-  const stream = applicationStream(applicationId);
-  const { state } = await load(deps.store, applicationAggregate, stream);
+  const loaded = await load(deps.store, applicationAggregate, applicationStream(applicationId));
+  const { state } = loaded;
   if (state.status === 'none') return E.left(notFound('application-not-found', 'There is no such application.'));
   const refused = mayActFor(caller, state.facts.municipalityCode);
   if (refused !== undefined) return E.left(refused);
@@ -56,23 +60,23 @@ export async function issueCertificate(deps: IssuanceDeps, caller: Caller, appli
     if (refusal !== undefined || state.status !== 'key-accepted') return E.left(refusal ?? notFound('application-not-found', 'There is no such application.'));
   }
   const ca = await deps.issuingCas.current(state.facts.certificateType);
-  const prepared = await prepare(deps, caller, state, ca);
+  const prepared = await prepare(deps, caller, { ...loaded, state }, ca);
   if (E.isLeft(prepared)) return prepared;
   const { terms, tbs } = prepared.right;
   const certificate = await deps.ca.sign(ca, tbs);
-  const issued = await record(deps, caller, state, terms, certificate);
-  // A signing certificate carries the four items: handing it back is a disclosure, recorded first.
-  if (E.isRight(issued) && state.facts.certificateType === 'signing') {
-    const disclosed = await recordDisclosure(deps, step(caller, 'disclosure'), undefined, {
-      function: 'certificate.issue',
-      items: ['name', 'dateOfBirth', 'sex', 'address'],
-      holderRef: state.facts.holderRef,
-      municipalityCode: state.facts.municipalityCode,
-      subject: { kind: 'certificate', id: issued.right.serialNumber },
-    });
-    if (E.isLeft(disclosed)) return disclosed;
-  }
-  return issued;
+  // A signing certificate carries the four items: handing it back is a disclosure, recorded with the issuance.
+  const disclosure = state.facts.certificateType === 'signing'
+    ? disclosureAccess(deps, step(caller, 'disclosure'), undefined, {
+        function: 'certificate.issue',
+        items: ['name', 'dateOfBirth', 'sex', 'address'],
+        holderRef: state.facts.holderRef,
+        municipalityCode: state.facts.municipalityCode,
+        subject: { kind: 'certificate', id: terms.serialNumber },
+      })
+    : undefined;
+  const disclosing = disclosure !== undefined && E.isRight(disclosure) ? [accessRequest(deps, step(caller, 'disclosure'), disclosure.right)] : [];
+  const issued = await record(deps, caller, state, terms, certificate, disclosing);
+  return disclosure !== undefined && E.isLeft(disclosure) && E.isRight(issued) ? disclosure : issued;
 }
 
 interface Terms {
@@ -86,9 +90,10 @@ interface Terms {
 async function prepare(
   deps: IssuanceDeps,
   caller: Caller,
-  state: Extract<ApplicationState, { status: 'key-accepted' | 'issuance-prepared' }>,
+  loaded: Loaded<Extract<ApplicationState, { status: 'key-accepted' | 'issuance-prepared' }>>,
   ca: IssuingCa,
 ) {
+  const { state } = loaded;
   const issuerKeyId = ca.keyId;
   const now = deps.clock.now();
   const recorded = state.status === 'issuance-prepared' ? state.prepared : undefined;
@@ -110,24 +115,30 @@ async function prepare(
     applicationStream(state.facts.applicationId),
     { type: 'PrepareIssuance', ...terms, notBefore: validity.notBefore, notAfter: validity.notAfter, now },
     commandContext(step(caller, 'prepare')),
+    loaded,
   );
   return E.map(() => ({ terms, tbs }))(handled);
 }
 
+/**
+ * Two commits: the certificate with the holder's record (which names the certificate it
+ * supersedes), then — once that one is revoked — the application marked issued, with the access
+ * record of handing the certificate back. Until the application says issued, the same command given
+ * again resumes here.
+ */
 async function record(
   deps: IssuanceDeps,
   caller: Caller,
   state: Extract<ApplicationState, { status: 'key-accepted' | 'issuance-prepared' }>,
   terms: Terms,
   certificate: string,
+  disclosing: readonly AppendRequest[],
 ): Promise<E.Either<DomainError, Issued>> {
   const now = deps.clock.now();
   const { facts } = state;
-  const recorded = await handleCommand(
-    deps,
-    certificateAggregate,
-    certificateStream(terms.serialNumber),
-    {
+  const certificateItem: CommandItem<CertificateCommand, CertificateState> = {
+    stream: certificateStream(terms.serialNumber),
+    command: {
       type: 'RecordIssuedCertificate',
       certificate: {
         serialNumber: terms.serialNumber,
@@ -144,18 +155,23 @@ async function record(
       },
       now,
     },
-    commandContext(step(caller, 'certificate')),
-  );
+    context: commandContext(step(caller, 'certificate')),
+  };
+  const certificateStep = await planItem(deps, certificateAggregate, certificateItem);
+  // Refused outright (not already recorded): the holder is not told of a certificate that is not there.
+  if (certificateStep.kind === 'done' && E.isLeft(certificateStep.result) && certificateStep.result.left.rule !== 'certificate-exists') return certificateStep.result;
+  const holderItem: CommandItem<AssignCertificate, HolderState> = {
+    stream: holderStream(facts.holderRef),
+    command: { holderRef: facts.holderRef, certificateType: facts.certificateType, serialNumber: terms.serialNumber, now },
+    context: commandContext(step(caller, 'holder')),
+  };
+  const holderStep = await planItem(deps, holderAggregate, holderItem);
+  const { appended } = await appendSteps(deps, [certificateStep, holderStep]);
+  const recorded = await settle(deps, certificateAggregate, certificateItem, certificateStep, appended[0]);
   if (E.isLeft(recorded) && recorded.left.rule !== 'certificate-exists') return recorded;
-
-  const assigned = await handleCommand(
-    deps,
-    holderAggregate,
-    holderStream(facts.holderRef),
-    { holderRef: facts.holderRef, certificateType: facts.certificateType, serialNumber: terms.serialNumber, now },
-    commandContext(step(caller, 'holder')),
-  );
+  const assigned = await settle(deps, holderAggregate, holderItem, holderStep, appended[1]);
   if (E.isLeft(assigned)) return assigned;
+
   const supersedes = assigned.right.events[0]?.data.supersedes;
   if (supersedes !== undefined) {
     const superseded = await handleCommand(
@@ -169,13 +185,17 @@ async function record(
     if (E.isLeft(superseded) && superseded.left._tag !== 'InvalidTransition' && superseded.left.rule !== 'certificate-expired') return superseded;
   }
 
-  const issued = await handleCommand(
-    deps,
-    applicationAggregate,
-    applicationStream(facts.applicationId),
-    { type: 'RecordIssuance', serialNumber: terms.serialNumber, now },
-    commandContext(step(caller, 'issued')),
-  );
+  const issuedItem: CommandItem<ApplicationCommand, ApplicationState> = {
+    stream: applicationStream(facts.applicationId),
+    command: { type: 'RecordIssuance', serialNumber: terms.serialNumber, now },
+    context: commandContext(step(caller, 'issued')),
+  };
+  const issuedStep = await planItem(deps, applicationAggregate, issuedItem);
+  // The access record goes first (expected revision any: it cannot conflict), so the certificate is never handed back unrecorded.
+  const marked = await appendSteps(deps, [issuedStep], issuedStep.kind === 'append' ? disclosing : []);
+  const issued = await settle(deps, applicationAggregate, issuedItem, issuedStep, marked.appended[0]);
   if (E.isLeft(issued)) return issued;
+  // Marked issued before (the command given again): handing it back again is another disclosure.
+  if (issuedStep.kind === 'done' && disclosing.length > 0) await deps.store.appendEach(disclosing);
   return E.right({ serialNumber: terms.serialNumber, certificate, notBefore: terms.notBefore, notAfter: terms.notAfter, position: issued.right.position });
 }

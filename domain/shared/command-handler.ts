@@ -61,14 +61,19 @@ export async function load<Command, Event extends DomainEvent, State>(
   return { state: fold(aggregate.decider, events), revision: last === undefined ? 'no_stream' : last.revision, recorded };
 }
 
+/**
+ * `loaded`: the stream as the caller already read it (to check who may act, say), instead of
+ * reading it again; if it has moved on since, the append is a Conflict, as for any concurrent writer.
+ */
 export async function handleCommand<Command, Event extends DomainEvent, State>(
   deps: HandlerDeps,
   aggregate: Aggregate<Command, Event, State>,
   stream: string,
   command: Command | ((state: State) => Command),
   context: CommandContext,
+  loaded?: Loaded<State>,
 ): Promise<E.Either<DomainError, Handled<Event, State>>> {
-  const step = plan(deps, aggregate, stream, command, context, await load(deps.store, aggregate, stream));
+  const step = plan(deps, aggregate, stream, command, context, loaded ?? (await load(deps.store, aggregate, stream)));
   if (step.kind === 'done') return step.result;
   const appended = await deps.store.append(stream, step.request.events, { expectedRevision: step.request.expectedRevision });
   return finish(aggregate, step, appended);
@@ -111,25 +116,56 @@ export async function handleEachAlongside<Command, Event extends DomainEvent, St
   alongside: readonly AppendRequest[],
 ): Promise<{ handled: E.Either<DomainError, Handled<Event, State>>[]; alongside: E.Either<WrongExpectedRevision, AppendResult>[] }> {
   const steps: Step<Event, State>[] = [];
-  for (const item of items) steps.push(plan(deps, aggregate, item.stream, item.command, item.context, item.loaded ?? (await load(deps.store, aggregate, item.stream))));
-  const appending = steps.flatMap((step) => (step.kind === 'append' ? [step] : []));
-  const all = await deps.store.appendEach([...alongside, ...appending.map((step) => step.request)]);
-  const appended = all.slice(alongside.length);
-  const results = new Map(appending.map((step, i) => [step, appended[i]]));
+  for (const item of items) steps.push(await planItem(deps, aggregate, item));
+  const { appended, alongside: written } = await appendSteps(deps, steps, alongside);
   const out: E.Either<DomainError, Handled<Event, State>>[] = [];
-  for (const [i, step] of steps.entries()) {
-    const item = items[i] as CommandItem<Command, State>;
-    if (step.kind === 'done') out.push(step.result);
-    else {
-      const result = results.get(step);
-      if (result === undefined || E.isLeft(result)) out.push(await handleCommand(deps, aggregate, item.stream, item.command, item.context));
-      else out.push(finish(aggregate, step, result));
-    }
-  }
-  return { handled: out, alongside: all.slice(0, alongside.length) };
+  for (const [i, step] of steps.entries()) out.push(await settle(deps, aggregate, items[i] as CommandItem<Command, State>, step, appended[i]));
+  return { handled: out, alongside: written };
 }
 
-type Step<Event, State> =
+/** What a command comes to on its stream, as the item holds it or as read now. */
+export async function planItem<Command, Event extends DomainEvent, State>(
+  deps: HandlerDeps,
+  aggregate: Aggregate<Command, Event, State>,
+  item: CommandItem<Command, State>,
+): Promise<Step<Event, State>> {
+  return plan(deps, aggregate, item.stream, item.command, item.context, item.loaded ?? (await load(deps.store, aggregate, item.stream)));
+}
+
+/**
+ * The appends of planned commands — of one aggregate or several — given to the store together
+ * (`appendEach`: one commit on the embedded store), after `alongside`. For each step, the store's
+ * result, or undefined where the step had nothing to append.
+ */
+export async function appendSteps(
+  deps: HandlerDeps,
+  steps: readonly Step<DomainEvent, unknown>[],
+  alongside: readonly AppendRequest[] = [],
+): Promise<{ appended: (E.Either<WrongExpectedRevision, AppendResult> | undefined)[]; alongside: E.Either<WrongExpectedRevision, AppendResult>[] }> {
+  const requests = steps.flatMap((step) => (step.kind === 'append' ? [step.request] : []));
+  const all = await deps.store.appendEach([...alongside, ...requests]);
+  let next = alongside.length;
+  return { appended: steps.map((step) => (step.kind === 'append' ? all[next++] : undefined)), alongside: all.slice(0, alongside.length) };
+}
+
+/**
+ * The result `handleCommand` would give a step appended with `appendSteps`. A step whose append
+ * conflicted — another command of the same call, or another writer, got to its stream first — runs
+ * again on its own through `handleCommand`, against what its stream now holds.
+ */
+export async function settle<Command, Event extends DomainEvent, State>(
+  deps: HandlerDeps,
+  aggregate: Aggregate<Command, Event, State>,
+  item: CommandItem<Command, State>,
+  step: Step<Event, State>,
+  appended: E.Either<WrongExpectedRevision, AppendResult> | undefined,
+): Promise<E.Either<DomainError, Handled<Event, State>>> {
+  if (step.kind === 'done') return step.result;
+  if (appended === undefined || E.isLeft(appended)) return handleCommand(deps, aggregate, item.stream, item.command, item.context);
+  return finish(aggregate, step, appended);
+}
+
+export type Step<Event, State> =
   | { readonly kind: 'done'; readonly result: E.Either<DomainError, Handled<Event, State>> }
   | { readonly kind: 'append'; readonly request: AppendRequest; readonly events: readonly Event[]; readonly state: State };
 

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { runIssuanceBench } from './issuance-bench.js';
 
 describe('npm run bench -- issuance (smoke: a few certificates, so the benchmark does not rot)', () => {
-  it('prints the issuance rate beside the bare signing rate, per durability', async () => {
+  it('prints the issuance rate beside the bare signing rate and the floor, per durability', async () => {
     const lines: string[] = [];
     const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
     try {
@@ -13,5 +13,8 @@ describe('npm run bench -- issuance (smoke: a few certificates, so the benchmark
     const rows = lines.filter((l) => l.startsWith('| end-to-end issuance'));
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row).toMatch(/\| [\d,.]+ \| [\d,.]+ \| \d+% \| ≥ 40% \|$/);
+    const floors = lines.filter((l) => l.startsWith('| floor:'));
+    expect(floors.map((l) => l.split(' | ')[1])).toEqual(['FULL', 'NORMAL']);
+    for (const row of floors) expect(row).toMatch(/\| [\d,.]+ \| [\d,.]+ \| \d+% \| — \|$/);
   }, 60_000);
 });

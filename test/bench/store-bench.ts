@@ -19,38 +19,9 @@ import { systemClock } from '../../infrastructure/clock/system-clock.js';
 import type { Synchronous } from '../../infrastructure/event-store/sqlite/schema.js';
 import { SqliteEventStore } from '../../infrastructure/event-store/sqlite/sqlite-event-store.js';
 import { tempDir } from '../support/temp-dir.js';
-import { realisticData } from './payload.js';
+import { newEvents, openRaw, rawInserter } from './raw-sqlite.js';
 
 const RUNS = 5;
-const actor = { id: 'clerk-0001', role: 'municipal-clerk', organisation: '131016' };
-
-function newEvents(n: number, from: number): NewEvent[] {
-  return Array.from({ length: n }, (_, i) => ({
-    id: randomUUID(),
-    type: 'CertificateIssued',
-    schemaVersion: 1,
-    data: realisticData(from + i) as NewEvent['data'],
-    metadata: { actor, correlationId: randomUUID(), causationId: randomUUID(), idempotencyKey: randomUUID() },
-  }));
-}
-
-function openRaw(file: string, synchronous: Synchronous): Database.Database {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous}`);
-  db.exec(`CREATE TABLE IF NOT EXISTS raw_events (
-    position INTEGER PRIMARY KEY, event_id TEXT NOT NULL, stream TEXT NOT NULL, revision INTEGER NOT NULL,
-    type TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (stream, revision))`);
-  return db;
-}
-
-function rawInserter(db: Database.Database) {
-  const insert = db.prepare('INSERT INTO raw_events (event_id, stream, revision, type, data) VALUES (?, ?, ?, ?, ?)');
-  return db.transaction((stream: string, batch: readonly NewEvent[]) => {
-    batch.forEach((e, revision) => insert.run(e.id, stream, revision, e.type, JSON.stringify(e.data)));
-  });
-}
-
 const perSecond = (count: number, ms: number): number => (count / ms) * 1000;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 

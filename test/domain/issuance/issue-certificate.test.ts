@@ -64,36 +64,71 @@ describe('issuance interrupted and resumed', () => {
     expect(await eventsOf(`application-${id}`)).toEqual(['ApplicationSubmitted', 'IdentityVerified', 'PublicKeyAccepted', 'CertificateIssuancePrepared', 'ApplicationIssued']);
   });
 
-  it('resumes after a crash after the signature, before the certificate was recorded on the application', async () => {
+  /** The store, with a crash when an append reaches a stream `crashAt` picks; `appendEach` writes its requests one at a time up to there, as the EventStoreDB adapter does. */
+  const crashingStore = (crashAt: (stream: string) => boolean, message: string): IssuanceDeps['store'] => ({
+    kind: deps.store.kind,
+    append: async (stream, events, options) => {
+      if (crashAt(stream)) throw new Error(message);
+      return deps.store.append(stream, events, options);
+    },
+    appendEach: async (requests) => {
+      const results = [];
+      for (const { stream, events, expectedRevision } of requests) {
+        if (crashAt(stream)) throw new Error(message);
+        results.push(await deps.store.append(stream, events, { expectedRevision }));
+      }
+      return results;
+    },
+    readStream: (s, o) => deps.store.readStream(s, o),
+    readAll: (o) => deps.store.readAll(o),
+    subscribeToAll: (o) => deps.store.subscribeToAll(o),
+    headPosition: () => deps.store.headPosition(),
+    close: () => deps.store.close(),
+  });
+
+  const countingSignatures = () => {
+    const counter = { signed: 0 };
+    const ca = caSigning(async (issuing, tbs) => {
+      counter.signed += 1;
+      return deps.ca.sign(issuing, tbs);
+    });
+    return { counter, ca };
+  };
+
+  it('resumes after a crash after the signature, with the certificate recorded and the holder not yet', async () => {
     const id = await applicationWithKey(2);
-    let signed = 0;
-    const crashAfterSigning: IssuanceDeps = {
-      ...deps,
-      store: {
-        kind: deps.store.kind,
-        append: async (stream, events, options) => {
-          if (stream.startsWith('holder-')) throw new Error('crash after the certificate was recorded');
-          return deps.store.append(stream, events, options);
-        },
-        appendEach: () => Promise.reject(new Error('issuance appends one stream at a time')),
-        readStream: (s, o) => deps.store.readStream(s, o),
-        readAll: (o) => deps.store.readAll(o),
-        subscribeToAll: (o) => deps.store.subscribeToAll(o),
-        headPosition: () => deps.store.headPosition(),
-        close: () => deps.store.close(),
-      },
-      ca: caSigning(async (ca, tbs) => {
-        signed += 1;
-        return deps.ca.sign(ca, tbs);
-      }),
-    };
+    const { counter, ca } = countingSignatures();
+    const crashAfterSigning: IssuanceDeps = { ...deps, store: crashingStore((s) => s.startsWith('holder-'), 'crash after the certificate was recorded'), ca };
     await expect(issueCertificate(crashAfterSigning, operator('issue-2'), id)).rejects.toThrow('crash after');
     const prepared = (await collect(t.store.readStream(`application-${id}`)))[3]?.data as { serialNumber: string };
     expect(await eventsOf(`certificate-${prepared.serialNumber}`)).toEqual(['CertificateIssued']);
+    expect(await eventsOf(`application-${id}`)).not.toContain('ApplicationIssued');
 
     const resumed = await issueCertificate(deps, operator('issue-2'), id);
     expect(E.isRight(resumed) && resumed.right.serialNumber).toBe(prepared.serialNumber);
     expect(await eventsOf(`certificate-${prepared.serialNumber}`)).toEqual(['CertificateIssued']);
-    expect(signed).toBe(1);
+    expect(await eventsOf(`application-${id}`)).toContain('ApplicationIssued');
+    expect(counter.signed).toBe(1);
+  });
+
+  it('resumes after a crash after the holder was told, before the application was marked issued: the holder is told once', async () => {
+    const id = await applicationWithKey(3);
+    const { counter, ca } = countingSignatures();
+    // The prepare step is the application's first append here: let it through, crash on the next.
+    let appendsToApplication = 0;
+    const crashAtMarking = (stream: string) => stream === `application-${id}` && ++appendsToApplication > 1;
+    const crashBeforeMarking: IssuanceDeps = { ...deps, store: crashingStore(crashAtMarking, 'crash before marking the application'), ca };
+    await expect(issueCertificate(crashBeforeMarking, operator('issue-3'), id)).rejects.toThrow('crash before marking');
+    const prepared = (await collect(t.store.readStream(`application-${id}`)))[3]?.data as { serialNumber: string };
+    expect(await eventsOf(`certificate-${prepared.serialNumber}`)).toEqual(['CertificateIssued']);
+    expect(await eventsOf(`application-${id}`)).not.toContain('ApplicationIssued');
+    const holder = (await collect(t.store.readStream(`certificate-${prepared.serialNumber}`)))[0]?.data as { holderRef: string };
+    expect(await eventsOf(`holder-${holder.holderRef}`)).toEqual(['HolderCertificateAssigned']);
+
+    const resumed = await issueCertificate(deps, operator('issue-3-again'), id);
+    expect(E.isRight(resumed) && resumed.right.serialNumber).toBe(prepared.serialNumber);
+    expect(await eventsOf(`application-${id}`)).toContain('ApplicationIssued');
+    expect(await eventsOf(`holder-${holder.holderRef}`)).toEqual(['HolderCertificateAssigned']);
+    expect(counter.signed).toBe(1);
   });
 });
