@@ -65,18 +65,21 @@ export async function issueCertificate(deps: IssuanceDeps, caller: Caller, appli
   const { terms, tbs } = prepared.right;
   const certificate = await deps.ca.sign(ca, tbs);
   // A signing certificate carries the four items: handing it back is a disclosure, recorded with the issuance.
-  const disclosure = state.facts.certificateType === 'signing'
-    ? disclosureAccess(deps, step(caller, 'disclosure'), undefined, {
-        function: 'certificate.issue',
-        items: ['name', 'dateOfBirth', 'sex', 'address'],
-        holderRef: state.facts.holderRef,
-        municipalityCode: state.facts.municipalityCode,
-        subject: { kind: 'certificate', id: terms.serialNumber },
-      })
-    : undefined;
-  const disclosing = disclosure !== undefined && E.isRight(disclosure) ? [accessRequest(deps, step(caller, 'disclosure'), disclosure.right)] : [];
-  const issued = await record(deps, caller, state, terms, certificate, disclosing);
-  return disclosure !== undefined && E.isLeft(disclosure) && E.isRight(issued) ? disclosure : issued;
+  if (state.facts.certificateType !== 'signing') return record(deps, caller, state, terms, certificate, []);
+  const discloser = step(caller, 'disclosure');
+  const disclosure = disclosureAccess(deps, discloser, undefined, {
+    function: 'certificate.issue',
+    items: ['name', 'dateOfBirth', 'sex', 'address'],
+    holderRef: state.facts.holderRef,
+    municipalityCode: state.facts.municipalityCode,
+    subject: { kind: 'certificate', id: terms.serialNumber },
+  });
+  // A purpose the role may not use: the issuance is still recorded (it is signed), the certificate is not handed back.
+  if (E.isLeft(disclosure)) {
+    const issued = await record(deps, caller, state, terms, certificate, []);
+    return E.isLeft(issued) ? issued : disclosure;
+  }
+  return record(deps, caller, state, terms, certificate, [accessRequest(deps, discloser, disclosure.right)]);
 }
 
 interface Terms {
