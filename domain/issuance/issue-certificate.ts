@@ -14,7 +14,7 @@ import type { Purpose } from '../access/purposes.js';
 import { applicationAggregate } from '../application/aggregate.js';
 import { applicationStream } from '../application/decider.js';
 import { whyNotIssuable, type ApplicationCommand } from '../application/decide.js';
-import type { ApplicationState } from '../application/state.js';
+import type { ApplicationFacts, ApplicationState } from '../application/state.js';
 import { certificateAggregate } from '../certificate/aggregate.js';
 import type { CertificateCommand } from '../certificate/decide.js';
 import { certificateStream } from '../certificate/decider.js';
@@ -24,7 +24,7 @@ import type { CertificateAuthority, IssuingCa, IssuingCas } from '../ports/certi
 import type { Clock } from '../ports/clock.js';
 import type { AppendRequest } from '../ports/event-store.js';
 import { commandContext, mayActFor, type Caller } from '../shared/caller.js';
-import { appendSteps, handleCommand, load, planItem, settle, type CommandItem, type HandlerDeps, type Loaded } from '../shared/command-handler.js';
+import { appendSteps, handleCommand, load, loadedAfter, planItem, settle, type CommandItem, type Handled, type HandlerDeps, type Loaded } from '../shared/command-handler.js';
 import { notFound, type DomainError } from '../shared/errors.js';
 import { issuanceValidity, leafRequest, type IssuanceProfile } from './leaf-request.js';
 
@@ -62,10 +62,10 @@ export async function issueCertificate(deps: IssuanceDeps, caller: Caller, appli
   const ca = await deps.issuingCas.current(state.facts.certificateType);
   const prepared = await prepare(deps, caller, { ...loaded, state }, ca);
   if (E.isLeft(prepared)) return prepared;
-  const { terms, tbs } = prepared.right;
+  const { terms, tbs, application } = prepared.right;
   const certificate = await deps.ca.sign(ca, tbs);
   // A signing certificate carries the four items: handing it back is a disclosure, recorded with the issuance.
-  if (state.facts.certificateType !== 'signing') return record(deps, caller, state, terms, certificate, []);
+  if (state.facts.certificateType !== 'signing') return record(deps, caller, state.facts, application, terms, certificate, []);
   const discloser = step(caller, 'disclosure');
   const disclosure = disclosureAccess(deps, discloser, undefined, {
     function: 'certificate.issue',
@@ -76,10 +76,10 @@ export async function issueCertificate(deps: IssuanceDeps, caller: Caller, appli
   });
   // A purpose the role may not use: the issuance is still recorded (it is signed), the certificate is not handed back.
   if (E.isLeft(disclosure)) {
-    const issued = await record(deps, caller, state, terms, certificate, []);
+    const issued = await record(deps, caller, state.facts, application, terms, certificate, []);
     return E.isLeft(issued) ? issued : disclosure;
   }
-  return record(deps, caller, state, terms, certificate, [accessRequest(deps, discloser, disclosure.right)]);
+  return record(deps, caller, state.facts, application, terms, certificate, [accessRequest(deps, discloser, disclosure.right)]);
 }
 
 interface Terms {
@@ -109,7 +109,7 @@ async function prepare(
     if (recorded.tbsSha256 !== tbs.tbsSha256 || recorded.issuerKeyId !== issuerKeyId) {
       throw new Error(`resuming issuance of ${serialNumber}: the rebuilt certificate differs from the one recorded (profile or CA changed)`);
     }
-    return E.right({ terms: recorded, tbs });
+    return E.right({ terms: recorded, tbs, application: loaded });
   }
   const terms: Terms = { serialNumber, issuerKeyId, tbsSha256: tbs.tbsSha256, notBefore: validity.notBefore.toISOString(), notAfter: validity.notAfter.toISOString() };
   const handled = await handleCommand(
@@ -117,28 +117,33 @@ async function prepare(
     applicationAggregate,
     applicationStream(state.facts.applicationId),
     { type: 'PrepareIssuance', ...terms, notBefore: validity.notBefore, notAfter: validity.notAfter, now },
-    commandContext(step(caller, 'prepare')),
+    // The serial in the ids: the same command given twice at once draws two serials, and ids alone
+    // would let the second append pass as a repeat of the first (the store matches ids, not data)
+    // and sign a certificate nothing recorded. With the serial, it conflicts. A repeat after the
+    // first has been recorded never comes here: it resumes from the recorded preparation.
+    commandContext(step(caller, `prepare/${serialNumber}`)),
     loaded,
   );
-  return E.map(() => ({ terms, tbs }))(handled);
+  return E.map((done: Handled<unknown, ApplicationState>) => ({ terms, tbs, application: loadedAfter(loaded, done) }))(handled);
 }
 
 /**
  * Two commits: the certificate with the holder's record (which names the certificate it
  * supersedes), then — once that one is revoked — the application marked issued, with the access
  * record of handing the certificate back. Until the application says issued, the same command given
- * again resumes here.
+ * again resumes here. `application`: its stream as it stood once the issuance was prepared (not
+ * read again).
  */
 async function record(
   deps: IssuanceDeps,
   caller: Caller,
-  state: Extract<ApplicationState, { status: 'key-accepted' | 'issuance-prepared' }>,
+  facts: ApplicationFacts,
+  application: Loaded<ApplicationState>,
   terms: Terms,
   certificate: string,
   disclosing: readonly AppendRequest[],
 ): Promise<E.Either<DomainError, Issued>> {
   const now = deps.clock.now();
-  const { facts } = state;
   const certificateItem: CommandItem<CertificateCommand, CertificateState> = {
     stream: certificateStream(terms.serialNumber),
     command: {
@@ -192,6 +197,7 @@ async function record(
     stream: applicationStream(facts.applicationId),
     command: { type: 'RecordIssuance', serialNumber: terms.serialNumber, now },
     context: commandContext(step(caller, 'issued')),
+    loaded: application,
   };
   const issuedStep = await planItem(deps, applicationAggregate, issuedItem);
   // The access record goes first (expected revision any: it cannot conflict), so the certificate is never handed back unrecorded.

@@ -40,6 +40,8 @@ export interface Loaded<State> {
 export interface Handled<Event, State> {
   readonly events: readonly Event[];
   readonly state: State;
+  /** The stream's revision that `state` stands at. */
+  readonly revision: bigint | 'no_stream';
   /** Global position of the last event written (or found, for a repeated command). */
   readonly position: bigint;
 }
@@ -192,6 +194,7 @@ function plan<Command, Event extends DomainEvent, State>(
       result: E.right({
         events: repeated.map((event) => aggregate.schema.parse({ type: event.type, data: event.data })),
         state: loaded.state,
+        revision: loaded.revision,
         position: repeated[repeated.length - 1]?.position ?? 0n,
       }),
     };
@@ -219,5 +222,20 @@ function finish<Command, Event extends DomainEvent, State>(
   appended: E.Either<WrongExpectedRevision, AppendResult>,
 ): E.Either<DomainError, Handled<Event, State>> {
   if (E.isLeft(appended)) return E.left(conflict(step.request.stream));
-  return E.right({ events: step.events, state: step.events.reduce(aggregate.decider.evolve, step.state), position: appended.right.position });
+  return E.right({
+    events: step.events,
+    state: step.events.reduce(aggregate.decider.evolve, step.state),
+    revision: appended.right.nextExpectedRevision,
+    position: appended.right.position,
+  });
+}
+
+/**
+ * The stream as it stands once `handled` ran on `loaded`, for a next command on it without reading
+ * it again. Its `recorded` is what was read before: the events `handled` appended carry that
+ * command's ids, which a later command (another idempotency key) never looks for. If the stream has
+ * moved on meanwhile, the next command's append conflicts and it runs again on a fresh read.
+ */
+export function loadedAfter<State>(loaded: Loaded<State>, handled: Handled<unknown, State>): Loaded<State> {
+  return { state: handled.state, revision: handled.revision, recorded: loaded.recorded };
 }

@@ -131,4 +131,36 @@ describe('issuance interrupted and resumed', () => {
     expect(await eventsOf(`holder-${holder.holderRef}`)).toEqual(['HolderCertificateAssigned']);
     expect(counter.signed).toBe(1);
   });
+
+  /** The serials of every certificate recorded for the application. */
+  const certificatesOf = async (applicationId: string) =>
+    (await collect(t.store.readAll()))
+      .filter((e) => e.type === 'CertificateIssued' && (e.data as { applicationId?: string }).applicationId === applicationId)
+      .map((e) => (e.data as { serialNumber: string }).serialNumber);
+
+  it('the same command given twice at once (a client retrying): one certificate, recorded before it was signed; the other conflicts or is told the same', async () => {
+    const id = await applicationWithKey(4);
+    const { counter, ca } = countingSignatures();
+    const results = await Promise.all([issueCertificate({ ...deps, ca }, operator('issue-4'), id), issueCertificate({ ...deps, ca }, operator('issue-4'), id)]);
+    const application = await collect(t.store.readStream(`application-${id}`));
+    const prepared = application.filter((e) => e.type === 'CertificateIssuancePrepared').map((e) => (e.data as { serialNumber: string }).serialNumber);
+    expect(prepared).toHaveLength(1);
+    expect(await certificatesOf(id)).toEqual(prepared);
+    for (const result of results) {
+      if (E.isRight(result)) expect(result.right.serialNumber).toBe(prepared[0]);
+      else expect(result.left._tag).toBe('Conflict');
+    }
+    expect(results.filter(E.isRight).length).toBeGreaterThan(0);
+    expect(application.filter((e) => e.type === 'ApplicationIssued')).toHaveLength(1);
+    expect(counter.signed).toBe(results.filter(E.isRight).length);
+  });
+
+  it('two operators issuing one application at once: exactly one certificate, the other is refused', async () => {
+    const id = await applicationWithKey(5);
+    const results = await Promise.all([issueCertificate(deps, operator('issue-5-a'), id), issueCertificate(deps, operator('issue-5-b'), id)]);
+    expect(results.filter(E.isRight)).toHaveLength(1);
+    const refused = results.find(E.isLeft);
+    expect(refused !== undefined && refused.left._tag).toBe('Conflict');
+    expect(await eventsOf(`application-${id}`)).toEqual(['ApplicationSubmitted', 'IdentityVerified', 'PublicKeyAccepted', 'CertificateIssuancePrepared', 'ApplicationIssued']);
+  });
 });
