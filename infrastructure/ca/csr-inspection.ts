@@ -4,13 +4,14 @@
  * input, since a CSR channel is untrusted and reasons end up in events and logs.
  */
 import './x509-bootstrap.js';
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { Pkcs10CertificateRequest } from '@peculiar/x509';
 import type { CsrInspection, PublicKeyFacts } from '../../domain/ports/certificate-authority.js';
 import { TAG, childrenOf, readSingle } from './der.js';
 import { keyIdOf } from './key-id.js';
+import { publicKeyObject } from './public-key-import.js';
 
 /** Far above any real request (an RSA-4096 CSR is under 2 KiB): bounds the parser's work. */
 const MAX_PEM_LENGTH = 64 * 1024;
@@ -37,8 +38,8 @@ export async function inspectCsr(pem: string): Promise<CsrInspection> {
   } catch {
     return rejected('not a DER PKCS#10 certification request');
   }
-  // Decoded once by node (OpenSSL) for both the key's description and the self-signature.
-  const key = keyObjectOf(spki);
+  // Imported once (public-key-import.ts) for both the key's description and the self-signature.
+  const key = publicKeyObject(spki);
   const publicKey = describeKey(spki, key);
   if (publicKey === undefined) return rejected('the public key cannot be decoded');
   return {
@@ -102,15 +103,6 @@ function selfSignatureVerifiesFast(der: Uint8Array, key: KeyObject | undefined):
 
 function rejected(reason: string): CsrInspection {
   return { ok: false, reason };
-}
-
-/** The key as node (OpenSSL) decodes it, or undefined when it does not: a modulus or curve point that does not parse. */
-function keyObjectOf(spki: Uint8Array): KeyObject | undefined {
-  try {
-    return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-  } catch {
-    return undefined;
-  }
 }
 
 function describeKey(spki: Uint8Array, key: KeyObject | undefined): PublicKeyFacts | undefined {

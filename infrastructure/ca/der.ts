@@ -138,6 +138,19 @@ export function encodeUtf8String(value: string): Uint8Array {
   return encodeTlv(TAG.utf8String, Buffer.from(value, 'utf8'));
 }
 
+/**
+ * An X.509 Time (RFC 5280 §4.1.2.5): UTCTime YYMMDDHHMMSSZ through 2049, GeneralizedTime
+ * YYYYMMDDHHMMSSZ from 2050 on, in whole seconds (any fraction of `date` is dropped). Before 1950
+ * UTCTime cannot say the year: refused.
+ */
+export function encodeTime(date: Date): Uint8Array {
+  const year = date.getUTCFullYear();
+  if (year < 1950 || year > 9999) throw new Error('an X.509 Time holds the years 1950 to 9999');
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const rest = `${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}Z`;
+  return year < 2050 ? encodeTlv(TAG.utcTime, Buffer.from(`${two(year % 100)}${rest}`, 'latin1')) : encodeTlv(TAG.generalizedTime, Buffer.from(`${year}${rest}`, 'latin1'));
+}
+
 /** The BIT STRING's octets when it has no unused bits, as keys and signatures do; throws otherwise. */
 export function bitStringOctets(tlv: Tlv): Uint8Array {
   if (tlv.tag !== TAG.bitString || tlv.content[0] !== 0) throw new Error('expected a BIT STRING of whole octets');

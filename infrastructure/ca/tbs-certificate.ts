@@ -1,12 +1,10 @@
 /**
  * The TBSCertificate as exact bytes. Fields that must be copied verbatim (issuer Name, subject
- * public key) go in as DER; the extensions are written by `extensionDer`, the validity with
- * @peculiar/asn1-x509, and all joined with der.ts.
+ * public key) go in as DER; the extensions are written by `extensionDer`, the rest with der.ts.
  */
 import './x509-bootstrap.js';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { Validity, type Extension } from '@peculiar/asn1-x509';
-import { TAG, childrenOf, encodeTlv, encodeUnsignedInteger, readSingle } from './der.js';
+import type { Extension } from '@peculiar/asn1-x509';
+import { TAG, childrenOf, encodeTime, encodeTlv, encodeUnsignedInteger, readSingle } from './der.js';
 import { extensionDer } from './extensions.js';
 
 export interface TbsCertificateFields {
@@ -40,8 +38,6 @@ export function encodeTbsCertificate(fields: TbsCertificateFields): Uint8Array {
   const notBefore = instant(fields.notBefore, 'notBefore');
   const notAfter = instant(fields.notAfter, 'notAfter');
   if (notAfter < notBefore) throw new Error('notAfter is before notBefore');
-  // asn1-x509's Time picks UTCTime through 2049 and GeneralizedTime from 2050 on (RFC 5280 §4.1.2.5).
-  const validity = AsnConvert.serialize(new Validity({ notBefore, notAfter }));
   const extensions = encodeTlv(TAG.sequence, ...fields.extensions.map(extensionDer));
   return encodeTlv(
     TAG.sequence,
@@ -49,7 +45,7 @@ export function encodeTbsCertificate(fields: TbsCertificateFields): Uint8Array {
     encodeUnsignedInteger(serialNumberOctets(fields.serialNumber)),
     fields.signatureAlgorithm,
     fields.issuer,
-    new Uint8Array(validity),
+    encodeTlv(TAG.sequence, encodeTime(notBefore), encodeTime(notAfter)),
     fields.subject,
     fields.subjectPublicKeyInfo,
     encodeTlv(TAG.context3, extensions),
@@ -103,7 +99,7 @@ export function instant(iso: string, field: string): Date {
   if (!exists || hour > 23 || minute > 59 || second > 59 || part(8) > 23 || part(9) > 59) throw new Error(`${field} is not a valid date and time`);
   const offsetMinutes = (match[7] === '-' ? -1 : 1) * (part(8) * 60 + part(9));
   const date = new Date(local.getTime() - offsetMinutes * 60_000);
-  // Before 1950 UTCTime cannot say the year, and asn1-x509 would still pick it.
+  // Before 1950 UTCTime cannot say the year (der.ts encodeTime).
   if (date.getUTCFullYear() < 1950) throw new Error(`${field} is before 1950 (UTC)`);
   return date;
 }

@@ -18,12 +18,14 @@ import {
   SubjectAlternativeName,
   SubjectKeyIdentifier,
   SubjectPublicKeyInfo,
+  Validity,
   id_ce_subjectAltName,
   id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PersonalAttributes } from '../../../domain/ports/certificate-authority.js';
-import { encodeUtf8String } from '../../../infrastructure/ca/der.js';
+import { TAG, encodeTime, encodeTlv, encodeUtf8String } from '../../../infrastructure/ca/der.js';
 import {
   PERSONAL_DATA_OIDS,
   authorityInfoAccess,
@@ -148,5 +150,26 @@ describe('key identifiers read directly', () => {
     wrongTag[0] = 0x31;
     expect(() => subjectPublicKeyOf(wrongTag)).toThrow();
     expect(() => subjectPublicKeyOf(Buffer.of(0x30, 0x03, 0x02, 0x01, 0x00))).toThrow('not a DER SubjectPublicKeyInfo');
+  });
+});
+
+describe('the validity written directly', () => {
+  const wholeSeconds = (from: string, to: string) =>
+    fc.integer({ min: Date.parse(from) / 1000, max: Date.parse(to) / 1000 }).map((seconds) => new Date(seconds * 1000));
+
+  it('is the serializer’s Validity, UTCTime through 2049 and GeneralizedTime from 2050, at every instant', () => {
+    fc.assert(
+      fc.property(wholeSeconds('1950-01-01T00:00:00Z', '9999-12-31T23:59:59Z'), wholeSeconds('1950-01-01T00:00:00Z', '2100-12-31T23:59:59Z'), (a, b) => {
+        const reference = AsnConvert.serialize(new Validity({ notBefore: a, notAfter: b }));
+        expect(hex(encodeTlv(TAG.sequence, encodeTime(a), encodeTime(b)))).toBe(hex(reference));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('switches at the first second of 2050 (UTC), and refuses years UTCTime cannot say', () => {
+    expect(Buffer.from(encodeTime(new Date('2049-12-31T23:59:59Z'))).toString('latin1')).toBe('\x17\x0d491231235959Z');
+    expect(Buffer.from(encodeTime(new Date('2050-01-01T00:00:00Z'))).toString('latin1')).toBe('\x18\x0f20500101000000Z');
+    expect(() => encodeTime(new Date('1949-12-31T23:59:59Z'))).toThrow('1950 to 9999');
   });
 });
