@@ -11,16 +11,12 @@ import { Pkcs10CertificateRequest } from '@peculiar/x509';
 import type { CsrInspection, PublicKeyFacts } from '../../domain/ports/certificate-authority.js';
 import { TAG, childrenOf, readSingle } from './der.js';
 import { keyIdOf } from './key-id.js';
-import { publicKeyObject } from './public-key-import.js';
+import { EC_PUBLIC_KEY, RSA_ENCRYPTION, publicKeyObject } from './public-key-import.js';
 
 /** Far above any real request (an RSA-4096 CSR is under 2 KiB): bounds the parser's work. */
 const MAX_PEM_LENGTH = 64 * 1024;
 
 const PEM = /^\s*-----BEGIN (NEW )?CERTIFICATE REQUEST-----\r?\n([^-]*)-----END \1CERTIFICATE REQUEST-----\s*$/;
-
-/** The key algorithms the decider judges, as the hex of their OID's DER content. */
-const RSA_ENCRYPTION = '2a864886f70d010101'; // 1.2.840.113549.1.1.1
-const EC_PUBLIC_KEY = '2a8648ce3d0201'; // 1.2.840.10045.2.1
 
 /** OpenSSL's curve names, as node reports them, to the names the decider speaks. */
 const CURVE_NAMES: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };

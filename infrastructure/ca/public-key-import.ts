@@ -10,8 +10,9 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { TAG, bitStringOctets, childrenOf, readSingle, type Tlv } from './der.js';
 
-const RSA_ENCRYPTION = '2a864886f70d010101'; // 1.2.840.113549.1.1.1
-const EC_PUBLIC_KEY = '2a8648ce3d0201'; // 1.2.840.10045.2.1
+/** The key algorithms the decider judges (and this module imports), as the hex of their OID's DER content. */
+export const RSA_ENCRYPTION = '2a864886f70d010101'; // 1.2.840.113549.1.1.1
+export const EC_PUBLIC_KEY = '2a8648ce3d0201'; // 1.2.840.10045.2.1
 const DER_NULL = '0500';
 
 /** Named curves by the hex of their OID's DER content, with their JWK name and coordinate size. */
