@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from '@fastify/type-provider-zod';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { authenticationPlugin } from './auth/authentication.js';
+import { authenticationPlugin, type AuthenticationOptions } from './auth/authentication.js';
 import type { LedgerDeps } from './ledger-deps.js';
 import { requestLogSerializers } from './logging.js';
-import { handleError, handleNotFound } from './problems/error-handler.js';
+import { handleError, handleNotFound, invalidRequest } from './problems/error-handler.js';
 import { problem, sendProblem } from './problems/problem.js';
 import { applicationRoutes } from './routes/applications.js';
 import { auditRoutes } from './routes/audit.js';
@@ -19,10 +19,12 @@ import { crlRoutes } from './routes/crl.js';
 import { healthRoutes } from './routes/health.js';
 import { ocspRoutes } from './routes/ocsp.js';
 import { registryChangeRoutes } from './routes/registry-changes.js';
+import { MULTI_LINE_FIELDS } from './routes/schemas.js';
+import { requestTextViolations } from './text-check.js';
 
 export interface AppDependencies {
   readonly ledger: LedgerDeps;
-  readonly auth: { readonly secret: string; readonly issuer: string };
+  readonly auth: AuthenticationOptions;
   /** pino log level; no logging when absent (tests). */
   readonly logLevel?: string;
   /** Where the log goes (standard output when absent); tests read it. */
@@ -61,6 +63,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       void reply.header('connection', 'close');
       return sendProblem(reply, problem(503, 'shutting-down', 'Shutting down', 'The ledger is shutting down; retry against another instance or later.'));
     }
+  });
+  // Text the store cannot hold (lone surrogates, controls) is refused before validation, on every route.
+  app.addHook('preValidation', async (request, reply) => {
+    const errors = requestTextViolations(request, (field) => MULTI_LINE_FIELDS.has(field));
+    if (errors.length > 0) return sendProblem(reply, invalidRequest(errors));
   });
   app.addHook('preClose', async () => {
     closing = true;

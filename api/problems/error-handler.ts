@@ -4,7 +4,7 @@
  * with only a correlation id; the error itself goes to the log under that id).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { problem, sendProblem, type FieldError } from './problem.js';
+import { problem, sendProblem, type FieldError, type Problem } from './problem.js';
 
 const CONTEXT_NAMES: Record<string, string> = {
   body: 'body',
@@ -40,15 +40,14 @@ const SAFE_DETAILS: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'This route does not accept the request body’s content type.',
 };
 
+/** The one 400 for fields that fail validation or carry text the ledger refuses (api/text-check.ts). */
+export function invalidRequest(errors: readonly FieldError[]): Problem {
+  const fields = [...new Set(errors.map((e) => e.field))].join(', ');
+  return problem(400, 'invalid-request', 'Invalid request', `The request has invalid or missing fields: ${fields}.`, { errors });
+}
+
 export function handleError(this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (error.validation !== undefined) {
-    const errors = fieldErrors(error);
-    const fields = errors.map((e) => e.field).join(', ');
-    return sendProblem(
-      reply,
-      problem(400, 'invalid-request', 'Invalid request', `The request has invalid or missing fields: ${fields}.`, { errors }),
-    );
-  }
+  if (error.validation !== undefined) return sendProblem(reply, invalidRequest(fieldErrors(error)));
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const [slug, title] = STATUS_SLUGS[status] ?? ['client-error', 'Request refused'];

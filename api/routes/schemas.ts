@@ -15,6 +15,12 @@ export const certificateTypeParams = z.object({ type: z.enum(CERTIFICATE_TYPES) 
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+/**
+ * The fields that run over several lines: the edge (api/text-check.ts) lets TAB, LF and CR through
+ * in these and nowhere else. A CSR's PEM, a note, a reason; names, addresses and codes are one line.
+ */
+export const MULTI_LINE_FIELDS: ReadonlySet<string> = new Set(['body.csr', 'body.note', 'body.reason']);
+
 export const applicationBody = z.object({
   certificateType: z.enum(CERTIFICATE_TYPES),
   municipalityCode: z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit local government code' }),
