@@ -43,7 +43,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const ledger = await composeLedger(config, store, clock, { error: (details, message) => sink.app?.log.error(details, message) });
     const app = await buildApp({
       ledger,
-      auth: { secret: loadOrCreateJwtSecret(config.LEDGER_JWT_SECRET, config.dataDir), issuer: config.LEDGER_JWT_ISSUER },
+      auth: {
+        secret: loadOrCreateJwtSecret(config.LEDGER_JWT_SECRET, config.dataDir),
+        issuer: config.LEDGER_JWT_ISSUER,
+        maxLifetimeSeconds: config.LEDGER_JWT_MAX_LIFETIME_SECONDS,
+      },
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     });
     sink.app = app;

@@ -3,8 +3,10 @@
  *
  * Each route declares `config.access`: `'public'` or `{ roles: [...] }` with at least one role. A route
  * that declares neither makes the app refuse to start. Non-public routes verify the bearer token
- * (@fastify/jwt, HS256, required issuer), parse its claims, and admit only the declared roles:
- * 401 without or with a bad token, 403 with the wrong role, both problem+json.
+ * (@fastify/jwt, HS256), check its registered claims (`registered-claims.ts`: issuer, bounded
+ * lifetime, nothing far in the future), parse its own claims, and admit only the declared roles:
+ * 401 without or with a bad token (naming the registered claim at fault, if one is), 403 with the
+ * wrong role, both problem+json.
  */
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
@@ -13,6 +15,7 @@ import type { Role } from '../../domain/shared/roles.js';
 import { TOKEN_ALGORITHM } from '../../infrastructure/auth/token-signer.js';
 import { problem, sendProblem } from '../problems/problem.js';
 import { claimsSchema, principalOf, type Principal } from './claims.js';
+import { checkRegisteredClaims, type TokenRules } from './registered-claims.js';
 
 export type RouteAccess = 'public' | { readonly roles: readonly Role[] };
 
@@ -24,19 +27,20 @@ declare module 'fastify' {
     principal: Principal | null;
   }
   interface FastifyInstance {
-    /** Principals of tokens this app has verified, by Authorization header, until the token expires. */
+    /**
+     * Principals of tokens this app has admitted (signature and every claim checked), by
+     * Authorization header, until the token's `exp`.
+     */
     verifiedTokens: Map<string, { readonly principal: Principal; readonly until: number }>;
+    tokenRules: TokenRules;
   }
 }
 
 /** Tokens remembered at most; the map is emptied when full. */
 const VERIFIED_TOKENS = 10_000;
-/** A token without `exp` is verified again after this long. */
-const NO_EXPIRY_RECHECK_MS = 60_000;
 
-export interface AuthenticationOptions {
+export interface AuthenticationOptions extends TokenRules {
   readonly secret: string;
-  readonly issuer: string;
 }
 
 export class RouteWithoutAccessError extends Error {
@@ -46,9 +50,9 @@ export class RouteWithoutAccessError extends Error {
   }
 }
 
-function unauthenticated(reply: FastifyReply, detail: string): FastifyReply {
+function unauthenticated(reply: FastifyReply, detail: string, extensions: Record<string, unknown> = {}): FastifyReply {
   void reply.header('www-authenticate', 'Bearer');
-  return sendProblem(reply, problem(401, 'unauthenticated', 'Authentication required', detail));
+  return sendProblem(reply, problem(401, 'unauthenticated', 'Authentication required', detail, extensions));
 }
 
 /**
@@ -66,7 +70,8 @@ function admitting(roles: readonly Role[]): onRequestHookHandler {
     if (authorization === undefined) {
       return unauthenticated(reply, 'This route needs a bearer token in the Authorization header.');
     }
-    // The same token again (a relying party's status queries): its signature and claims were checked.
+    // The same token again (a relying party's status queries): its signature and claims were checked,
+    // and it is remembered only until its `exp`.
     const verified = request.server.verifiedTokens;
     let principal = verified.get(authorization);
     if (principal === undefined || principal.until <= Date.now()) {
@@ -75,12 +80,14 @@ function admitting(roles: readonly Role[]): onRequestHookHandler {
       try {
         payload = await request.jwtVerify();
       } catch {
-        return unauthenticated(reply, 'The bearer token is invalid, expired or not issued by this ledger.');
+        return unauthenticated(reply, 'The bearer token is malformed or not signed by this ledger.');
       }
+      if (typeof payload !== 'object' || payload === null) return unauthenticated(reply, 'The bearer token’s payload is not a JSON object.');
+      const verdict = checkRegisteredClaims(payload as Record<string, unknown>, request.server.tokenRules, Date.now());
+      if (!verdict.admitted) return unauthenticated(reply, verdict.detail, { claim: verdict.claim });
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success) return unauthenticated(reply, 'The bearer token’s claims are incomplete or invalid.');
-      const exp = (payload as { exp?: unknown }).exp;
-      principal = { principal: principalOf(claims.data), until: typeof exp === 'number' ? exp * 1000 : Date.now() + NO_EXPIRY_RECHECK_MS };
+      principal = { principal: principalOf(claims.data), until: verdict.expiresAtMs };
       if (verified.size >= VERIFIED_TOKENS) verified.clear();
       verified.set(authorization, principal);
     }
@@ -110,11 +117,14 @@ function withAccessCheck(route: RouteOptions): void {
 async function authentication(app: FastifyInstance, options: AuthenticationOptions): Promise<void> {
   await app.register(fastifyJwt, {
     secret: options.secret,
-    // Verified tokens are cached (by fast-jwt, until they expire; and their principals by the access check).
-    verify: { algorithms: [TOKEN_ALGORITHM], allowedIss: options.issuer, cache: 10_000 },
+    // fast-jwt checks the algorithm and the signature only; the registered claims are checked by
+    // checkRegisteredClaims, which names the claim at fault. Admitted principals are remembered by the
+    // access check (one cache, bounded by each token's exp).
+    verify: { algorithms: [TOKEN_ALGORITHM], ignoreExpiration: true, ignoreNotBefore: true },
   });
   app.decorateRequest('principal', null);
   app.decorate('verifiedTokens', new Map());
+  app.decorate('tokenRules', { issuer: options.issuer, maxLifetimeSeconds: options.maxLifetimeSeconds });
   app.addHook('onRoute', withAccessCheck);
 }
 

@@ -67,6 +67,12 @@ export const configSchema = z.object({
   ),
   /** The `iss` claim the ledger puts in tokens and requires on every request. */
   LEDGER_JWT_ISSUER: z.string().min(1, { error: 'must be a non-empty string' }).default('jpki-ledger'),
+  /** The longest a bearer token may live: its `exp` at most this many seconds after its `iat` (`ledger token` keeps within it). */
+  LEDGER_JWT_MAX_LIFETIME_SECONDS: z.coerce
+    .number({ error: 'must be a whole number of seconds, at least 60' })
+    .int({ error: 'must be a whole number of seconds, at least 60' })
+    .min(60, { error: 'must be a whole number of seconds, at least 60' })
+    .default(43_200),
   /**
    * Base of every URL the ledger puts in certificates (CRL distribution points, OCSP, CA issuers).
    * Default: http://<HOST>:<PORT>. Changing it changes only certificates issued afterwards.

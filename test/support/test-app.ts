@@ -57,7 +57,7 @@ export async function testApp(
   ledger.registryReactor.start();
   const app = await buildApp({
     ledger,
-    auth: { secret: options.authSecret ?? TEST_SECRET, issuer: TEST_ISSUER },
+    auth: { secret: options.authSecret ?? TEST_SECRET, issuer: TEST_ISSUER, maxLifetimeSeconds: config.LEDGER_JWT_MAX_LIFETIME_SECONDS },
     ...(options.log === undefined ? {} : { logLevel: 'info', logStream: options.log }),
   });
   try {
