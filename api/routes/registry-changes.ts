@@ -15,6 +15,7 @@ import { callerOf } from '../auth/caller.js';
 import type { LedgerDeps } from '../ledger-deps.js';
 import { domainProblem } from '../problems/domain-problem.js';
 import { problem, sendProblem } from '../problems/problem.js';
+import { textViolations } from '../text-check.js';
 import { reply } from './results.js';
 import { purposeQuery } from './schemas.js';
 import { disclosing } from './disclosing.js';
@@ -83,7 +84,7 @@ export const registryChangeRoutes: FastifyPluginAsyncZod<{ deps: LedgerDeps }> =
 
   app.post(
     '/v1/registry-changes/batch',
-    { config: feed, bodyLimit: 32 * 1024 * 1024, schema: { body: z.array(z.unknown()) } },
+    { config: { ...feed, bodyText: 'per-item' }, bodyLimit: 32 * 1024 * 1024, schema: { body: z.array(z.unknown()) } },
     async (request, res) => {
       const notices = request.body;
       if (notices.length > MAX_BATCH) {
@@ -93,14 +94,16 @@ export const registryChangeRoutes: FastifyPluginAsyncZod<{ deps: LedgerDeps }> =
       const results: BatchResult[] = [];
       const valid: { index: number; input: NoticeInput }[] = [];
       for (const [index, raw] of notices.entries()) {
-        const parsed = noticeBody.safeParse(raw);
-        if (parsed.success) valid.push({ index, input: toInput(parsed.data) });
+        // Text the store cannot hold is judged here, per notice (the route opts out of the edge's whole-body check).
+        const badText = textViolations(raw, '', () => false);
+        const parsed = badText.length === 0 ? noticeBody.safeParse(raw) : undefined;
+        if (parsed?.success === true) valid.push({ index, input: toInput(parsed.data) });
         else {
           results[index] = {
             index,
             result: 'rejected',
             reason: 'invalid-notice',
-            errors: parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message })),
+            errors: parsed === undefined ? badText : parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message })),
           };
         }
       }
