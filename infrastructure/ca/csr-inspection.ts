@@ -16,14 +16,16 @@ import { EC_PUBLIC_KEY, RSA_ENCRYPTION, publicKeyObject } from './public-key-imp
 /** Far above any real request (an RSA-4096 CSR is under 2 KiB): bounds the parser's work. */
 const MAX_PEM_LENGTH = 64 * 1024;
 
-const PEM = /^\s*-----BEGIN (NEW )?CERTIFICATE REQUEST-----\r?\n([^-]*)-----END \1CERTIFICATE REQUEST-----\s*$/;
+/** The armour, from its BEGIN line; RFC 7468 §5.2 lets explanatory text come before it (see armourOf). */
+const PEM = /^-----BEGIN (NEW )?CERTIFICATE REQUEST-----\r?\n([^-]*)-----END \1CERTIFICATE REQUEST-----\s*$/;
+const BEGIN = '-----BEGIN ';
 
 /** OpenSSL's curve names, as node reports them, to the names the decider speaks. */
 const CURVE_NAMES: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 
 export async function inspectCsr(pem: string): Promise<CsrInspection> {
   if (pem.length > MAX_PEM_LENGTH) return rejected('the request is too large');
-  const body = PEM.exec(pem)?.[2]?.replace(/\s+/g, '');
+  const body = PEM.exec(armourOf(pem))?.[2]?.replace(/\s+/g, '');
   if (body === undefined) return rejected('not a PEM certificate request');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 !== 0) return rejected('the PEM body is not valid base64');
   const der = Buffer.from(body, 'base64');
@@ -47,6 +49,17 @@ export async function inspectCsr(pem: string): Promise<CsrInspection> {
       proofOfPossession: selfSignatureVerifiesFast(der, key) ?? (await selfSignatureVerifies(der)),
     },
   };
+}
+
+/**
+ * The PEM from its last BEGIN line on: whatever comes before it on earlier lines is explanatory text
+ * (RFC 7468 §5.2), which a parser skips. Found by position, not by a pattern, so no text costs more
+ * than one pass.
+ */
+function armourOf(pem: string): string {
+  const begin = pem.lastIndexOf(BEGIN);
+  if (begin <= 0) return pem.trimStart();
+  return pem[begin - 1] === '\n' ? pem.slice(begin) : pem;
 }
 
 /**
@@ -80,6 +93,13 @@ const FAST_ALGORITHMS: Readonly<Record<string, string | null>> = {
   '2a8648ce3d040303': 'sha384', // ecdsa-with-SHA384
   '2a8648ce3d040304': 'sha512', // ecdsa-with-SHA512
   '2b6570': null, // Ed25519 (no separate hash)
+  // DSA: verified, so that a DSA request is refused for its algorithm by the decider rather than
+  // passing for one whose signature does not verify.
+  '2a8648ce380403': 'sha1', // dsa-with-SHA1
+  '608648016503040301': 'sha224', // dsa-with-SHA224
+  '608648016503040302': 'sha256', // dsa-with-SHA256
+  '608648016503040303': 'sha384', // dsa-with-SHA384
+  '608648016503040304': 'sha512', // dsa-with-SHA512
 };
 
 /** The self-signature's verdict, or undefined when this path does not know the algorithm. */

@@ -108,7 +108,9 @@ describe('inspectCsr', () => {
       ['an empty string', () => '', 'not a PEM certificate request'],
       ['a certificate instead of a request', () => valid().replaceAll('CERTIFICATE REQUEST', 'CERTIFICATE'), 'not a PEM certificate request'],
       ['PEM cut before its END line', () => valid().slice(0, 300), 'not a PEM certificate request'],
-      ['text around the PEM block', () => `${marker}\n${valid()}`, 'not a PEM certificate request'],
+      // Text before the block is explanatory text (RFC 7468 §5.2) and is skipped; after it, it is not.
+      ['text after the PEM block', () => `${valid()}${marker}\n`, 'not a PEM certificate request'],
+      ['text before the BEGIN line on the same line', () => `${marker} ${valid()}`, 'not a PEM certificate request'],
       ['a body that is not base64', () => valid().replace('\n', `\n${marker}!\n`), 'the PEM body is not valid base64'],
       ['DER cut short', () => pemOf(csrs.rsa2048.subarray(0, 200)), 'not a DER PKCS#10 certification request'],
       ['DER with bytes after it', () => pemOf(Buffer.concat([csrs.rsa2048, Buffer.from(marker)])), 'not a DER PKCS#10 certification request'],
