@@ -10,6 +10,7 @@ import { authenticationPlugin, type AuthenticationOptions } from './auth/authent
 import type { LedgerDeps } from './ledger-deps.js';
 import { requestLogSerializers } from './logging.js';
 import { handleError, handleNotFound, invalidRequest } from './problems/error-handler.js';
+import { handleClientError, handleFrameworkError } from './problems/framework-errors.js';
 import { problem, sendProblem } from './problems/problem.js';
 import { applicationRoutes } from './routes/applications.js';
 import { auditRoutes } from './routes/audit.js';
@@ -45,6 +46,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
     },
     forceCloseConnections: 'idle',
+    // The router's and Node's own refusals (bad URL encoding, 414, 431, malformed HTTP) as problem+json.
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
     // Our own hook below answers requests that arrive while closing, as problem+json.
     return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();

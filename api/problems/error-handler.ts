@@ -28,6 +28,7 @@ const STATUS_SLUGS: Record<number, [slug: string, title: string]> = {
   405: ['method-not-allowed', 'Method not allowed'],
   406: ['not-acceptable', 'Not acceptable'],
   413: ['payload-too-large', 'Payload too large'],
+  414: ['uri-too-long', 'URI too long'],
   415: ['unsupported-media-type', 'Unsupported media type'],
   429: ['too-many-requests', 'Too many requests'],
 };
@@ -53,7 +54,8 @@ export function handleError(this: FastifyInstance, error: FastifyError, request:
     const [slug, title] = STATUS_SLUGS[status] ?? ['client-error', 'Request refused'];
     const isSyntaxError = error instanceof SyntaxError;
     const detail = SAFE_DETAILS[error.code] ?? (isSyntaxError ? SAFE_DETAILS.FST_ERR_CTP_INVALID_JSON_BODY : title);
-    return sendProblem(reply, problem(status, slug, title, detail ?? title));
+    // fastify's own refusals of the request's form (body too large, media type, …): the path is not echoed.
+    return sendProblem(reply, problem(status, slug, title, detail ?? title), { instance: false });
   }
   request.log.error({ err: error, correlationId: request.id }, 'unexpected error');
   return sendProblem(

@@ -35,10 +35,16 @@ export function problem(
   return { type: `${TYPE_PREFIX}${slug}`, title, status, detail, ...extensions };
 }
 
-export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+/**
+ * Sends the problem with the request's correlation id and, as `instance`, its path (without the
+ * query) — unless `instance: false`: for refusals of the request's form (a bad URL, a body too
+ * large) the path may be what was wrong, and it is not echoed.
+ */
+export function sendProblem(reply: FastifyReply, body: Problem, options: { readonly instance?: false } = {}): FastifyReply {
   const correlationId = String(reply.request.id);
+  const instance = options.instance === false ? undefined : (body.instance ?? reply.request.url.split('?')[0]);
   return reply
     .code(body.status)
     .type(PROBLEM_CONTENT_TYPE)
-    .send({ ...body, instance: body.instance ?? reply.request.url.split('?')[0], correlationId });
+    .send({ ...body, ...(instance === undefined ? {} : { instance }), correlationId });
 }
