@@ -8,6 +8,7 @@ import { personalAttributes } from '../certificate/personal-attributes.js';
 import { renewalAllowed } from '../certificate/validity.js';
 import type { CsrFacts } from '../ports/certificate-authority.js';
 import { ageOn, jstDateOf, parseIsoDate } from '../shared/calendar.js';
+import { dateOfBirthOutOfRange } from '../shared/date-of-birth.js';
 import { invalidTransition, notFound, policyViolation, type DomainError } from '../shared/errors.js';
 import type { ApplicantPersonal, ApplicationEvent, CertificateType } from './events.js';
 import { describeKey, judgePublicKey } from './public-key-policy.js';
@@ -67,6 +68,8 @@ function submit(command: Extract<ApplicationCommand, { type: 'SubmitApplication'
   if (state.status !== 'none') return E.left(invalidTransition('application-exists', 'An application with this id already exists.'));
   const dateOfBirth = parseIsoDate(command.personal.dateOfBirth);
   if (dateOfBirth === undefined) return E.left(policyViolation('invalid-date-of-birth', 'The date of birth is not a calendar date.', 'applicant.dateOfBirth'));
+  const impossible = dateOfBirthOutOfRange(dateOfBirth, command.now, 'applicant.dateOfBirth');
+  if (impossible !== undefined) return E.left(impossible);
   const today = jstDateOf(command.now);
   if (command.certificateType === 'signing') {
     if (ageOn(dateOfBirth, today) < MINIMUM_SIGNING_AGE) {

@@ -18,6 +18,7 @@ import type { IssuanceRegister, NoticeIndex, RegisteredCertificate } from '../po
 import { commandContext, type Caller } from '../shared/caller.js';
 import { handleCommand, handleEach, handleEachAlongside, load, type Loaded } from '../shared/command-handler.js';
 import { fold } from '../shared/decider.js';
+import { isoDateOfBirthRefusal } from '../shared/date-of-birth.js';
 import { policyViolation, type DomainError } from '../shared/errors.js';
 import { noticeAggregate } from './aggregate.js';
 import type { NoticeState } from './decide.js';
@@ -37,8 +38,12 @@ export interface NoticeInput {
   readonly departureDate?: string;
 }
 
-/** The consistency a notice must have beyond the shape of each field. */
-export function inconsistency(input: NoticeInput): DomainError | undefined {
+/** The consistency a notice must have beyond the shape of each field, as received at `now`. */
+export function inconsistency(input: NoticeInput, now: Date): DomainError | undefined {
+  const dateOfBirth =
+    isoDateOfBirthRefusal(input.before.dateOfBirth, now, 'before.dateOfBirth') ??
+    (input.after === null ? undefined : isoDateOfBirthRefusal(input.after.dateOfBirth, now, 'after.dateOfBirth'));
+  if (dateOfBirth !== undefined) return dateOfBirth;
   if (input.kind === 'removal' && input.after !== null) return policyViolation('notice-inconsistent', 'A removal has no "after" values.', 'after');
   if (input.kind !== 'removal' && input.after === null) return policyViolation('notice-inconsistent', 'Only a removal may have null "after" values.', 'after');
   if (input.removalCause !== undefined && input.kind !== 'removal') return policyViolation('notice-inconsistent', 'A removal cause belongs to a removal only.', 'removalCause');
@@ -69,8 +74,9 @@ export async function receiveNotices(
   deps: ReceiveDeps,
   notices: readonly { readonly caller: Caller; readonly input: NoticeInput }[],
 ): Promise<E.Either<DomainError, Received>[]> {
-  const receivedAt = deps.clock.now().toISOString();
-  const refusals = notices.map(({ input }) => inconsistency(input));
+  const now = deps.clock.now();
+  const receivedAt = now.toISOString();
+  const refusals = notices.map(({ input }) => inconsistency(input, now));
   const items = notices.flatMap(({ caller, input }, i) =>
     refusals[i] === undefined
       ? [{ stream: registryChangeStream(input.noticeId), command: { type: 'ReceiveNotice' as const, notice: noticeData(deps, input, receivedAt) }, context: commandContext(caller) }]
