@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from '@fastify/type-provider-zod';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { authenticationPlugin, type AuthenticationOptions } from './auth/authentication.js';
+import { commandKeysPlugin } from './command-keys.js';
 import type { LedgerDeps } from './ledger-deps.js';
 import { requestLogSerializers } from './logging.js';
 import { handleError, handleNotFound, invalidRequest } from './problems/error-handler.js';
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   await app.register(authenticationPlugin, deps.auth);
+  await app.register(commandKeysPlugin, { store: deps.ledger.store, ids: deps.ledger.ids, claims: deps.ledger.claims });
   await app.register(healthRoutes, { store: deps.ledger.store });
   await app.register(caRoutes, { issuingCas: deps.ledger.issuingCas });
   await app.register(applicationRoutes, { deps: deps.ledger });

@@ -5,6 +5,7 @@ import type { CertificateAuthority, IssuingCas } from '../domain/ports/certifica
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import type { HolderRefs, IdSource } from '../domain/ports/ids.js';
+import type { PendingClaims } from '../domain/shared/command-key.js';
 import type { ReportSettings } from '../domain/audit/access-report.js';
 import type { LogSealer } from '../infrastructure/audit/log-sealer.js';
 import type { OcspResponders } from '../infrastructure/ca/ocsp-responders.js';
@@ -15,7 +16,10 @@ import type { ReadModels } from '../projections/read-models.js';
 import type { RegistryReactorHandle } from '../projections/registry/registry-reactor.js';
 
 export interface LedgerDeps {
+  /** The store as commands see it: a claim held for an idempotency key rides on its command's first append. */
   readonly store: EventStore;
+  /** Where command routes hold those claims (api/command-keys.ts). */
+  readonly claims: PendingClaims;
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly holderRefs: HolderRefs;

@@ -54,6 +54,11 @@ export async function issueCertificate(deps: IssuanceDeps, caller: Caller, appli
   if (state.status === 'none') return E.left(notFound('application-not-found', 'There is no such application.'));
   const refused = mayActFor(caller, state.facts.municipalityCode);
   if (refused !== undefined) return E.left(refused);
+  // This very command, given again after it was done: the first reply again.
+  if (state.status === 'issued') {
+    const repeated = await repeatOfIssuance(deps, caller, loaded, applicationId, state.serialNumber);
+    if (repeated !== undefined) return repeated;
+  }
   // A prepared issuance resumes; any other state but an accepted key is refused, for the decider's reason.
   if (state.status !== 'issuance-prepared') {
     const refusal = whyNotIssuable(state);
@@ -207,4 +212,38 @@ async function record(
   // Marked issued before (the command given again): handing it back again is another disclosure.
   if (issuedStep.kind === 'done' && disclosing.length > 0) await deps.store.appendEach(disclosing);
   return E.right({ serialNumber: terms.serialNumber, certificate, notBefore: terms.notBefore, notAfter: terms.notAfter, position: issued.right.position });
+}
+
+/**
+ * When the application was marked issued by this command (its `issued` step's event id), the reply
+ * it gave: the certificate as recorded, the position of that mark. Handing the certificate back
+ * again is another disclosure, recorded as the first was. Undefined when another command issued it.
+ */
+async function repeatOfIssuance(
+  deps: IssuanceDeps,
+  caller: Caller,
+  application: Loaded<ApplicationState>,
+  applicationId: string,
+  serialNumber: string,
+): Promise<E.Either<DomainError, Issued> | undefined> {
+  const markId = deps.ids.eventId(step(caller, 'issued').idempotencyKey, applicationStream(applicationId), 0);
+  const mark = application.recorded.find((event) => event.id === markId);
+  if (mark === undefined) return undefined;
+  const { state, recorded } = await load(deps.store, certificateAggregate, certificateStream(serialNumber));
+  if (state.status === 'none') return undefined;
+  const certificate = (recorded[0]?.data as { personal?: { certificate?: string } } | undefined)?.personal?.certificate ?? '';
+  const { facts } = state;
+  if (facts.certificateType === 'signing') {
+    const discloser = step(caller, 'disclosure');
+    const disclosure = disclosureAccess(deps, discloser, undefined, {
+      function: 'certificate.issue',
+      items: ['name', 'dateOfBirth', 'sex', 'address'],
+      holderRef: facts.holderRef,
+      municipalityCode: facts.municipalityCode,
+      subject: { kind: 'certificate', id: serialNumber },
+    });
+    if (E.isLeft(disclosure)) return disclosure;
+    await deps.store.appendEach([accessRequest(deps, discloser, disclosure.right)]);
+  }
+  return E.right({ serialNumber, certificate, notBefore: facts.notBefore, notAfter: facts.notAfter, position: mark.position });
 }

@@ -9,6 +9,7 @@ import { CA_KEYS_DIR, composeLedger } from '../../api/compose.js';
 import type { LedgerDeps } from '../../api/ledger-deps.js';
 import { loadConfig } from '../../infrastructure/config/config.js';
 import type { Clock } from '../../domain/ports/clock.js';
+import type { EventStore } from '../../domain/ports/event-store.js';
 import type { ReactorDeps } from '../../domain/registry/services.js';
 import type { Role } from '../../domain/shared/roles.js';
 import { signToken } from '../../infrastructure/auth/token-signer.js';
@@ -38,6 +39,7 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export interface TestApp {
   readonly app: FastifyInstance;
+  /** The embedded store, or the one `openStore` gave (then typed as the port only). */
   readonly store: SqliteEventStore;
   readonly ledger: LedgerDeps;
   readonly dataDir: string;
@@ -46,11 +48,21 @@ export interface TestApp {
 
 /** Builds the app; `extend` may add test-only routes before it is ready. */
 export async function testApp(
-  options: { clock?: Clock; extend?: (app: FastifyInstance) => void; env?: Record<string, string>; log?: { write(line: string): void }; authSecret?: string } = {},
+  options: {
+    clock?: Clock;
+    extend?: (app: FastifyInstance) => void;
+    env?: Record<string, string>;
+    log?: { write(line: string): void };
+    authSecret?: string;
+    /** Another event store than the embedded one (e.g. EventStoreDB through the stand-in). */
+    openStore?: (clock: Clock) => Promise<EventStore>;
+  } = {},
 ): Promise<TestApp> {
   const dir = tempDir();
   const clock = options.clock ?? systemClock;
-  const store = new SqliteEventStore({ file: join(dir.path, 'events.sqlite'), clock, synchronous: 'NORMAL' });
+  const store = (
+    options.openStore === undefined ? new SqliteEventStore({ file: join(dir.path, 'events.sqlite'), clock, synchronous: 'NORMAL' }) : await options.openStore(clock)
+  ) as SqliteEventStore;
   const config = loadConfig({ LEDGER_DATA_DIR: dir.path, LEDGER_HOLDER_REF_KEY: 'test-holder-ref-key-of-at-least-32-chars', ...options.env });
   const ledger = await composeLedger(config, store, clock);
   ledger.readModels.runner.start();

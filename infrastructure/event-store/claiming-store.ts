@@ -1,0 +1,73 @@
+/**
+ * The event store as commands given under an idempotency key see it: a claim held for a key
+ * (domain/shared/command-key.ts) goes into the first append that carries the key — the command's
+ * own metadata names it, `<key>` or `<key>/<step>` — given to the store together with it
+ * (`appendEach`: one commit on the embedded store). Everything else passes through.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { AppendRequest, AppendResult, EventStore, ExpectedRevision, NewEvent, WrongExpectedRevision } from '../../domain/ports/event-store.js';
+import type { PendingClaims } from '../../domain/shared/command-key.js';
+
+/** The key's claim could not be written: another command (in another process) claimed the key first. */
+export class CommandKeyTaken extends Error {
+  constructor(readonly idempotencyKey: string) {
+    super('the idempotency key was claimed by another request at the same time');
+  }
+}
+
+export class ClaimingStore implements PendingClaims {
+  private readonly pending = new Map<string, AppendRequest>();
+  readonly store: EventStore;
+
+  constructor(inner: EventStore) {
+    const appendEach = (requests: readonly AppendRequest[]) => this.appendEach(inner, requests);
+    this.store = {
+      get kind() {
+        return inner.kind;
+      },
+      append: async (stream: string, events: readonly NewEvent[], options: { readonly expectedRevision: ExpectedRevision }) =>
+        (await appendEach([{ stream, events, expectedRevision: options.expectedRevision }]))[0] as E.Either<WrongExpectedRevision, AppendResult>,
+      appendEach,
+      readStream: (stream, options) => inner.readStream(stream, options),
+      readAll: (options) => inner.readAll(options),
+      subscribeToAll: (options) => inner.subscribeToAll(options),
+      headPosition: () => inner.headPosition(),
+      close: () => inner.close(),
+    };
+  }
+
+  hold(idempotencyKey: string, claim: AppendRequest): void {
+    this.pending.set(idempotencyKey, claim);
+  }
+
+  release(idempotencyKey: string): void {
+    this.pending.delete(idempotencyKey);
+  }
+
+  private async appendEach(inner: EventStore, requests: readonly AppendRequest[]): Promise<E.Either<WrongExpectedRevision, AppendResult>[]> {
+    const key = this.pending.size === 0 ? undefined : requests.map((request) => this.claimFor(request)).find((found) => found !== undefined);
+    if (key === undefined) {
+      if (requests.length === 1) {
+        const [only] = requests as [AppendRequest];
+        return [await inner.append(only.stream, only.events, { expectedRevision: only.expectedRevision })];
+      }
+      return inner.appendEach(requests);
+    }
+    const claim = this.pending.get(key) as AppendRequest;
+    const [claimed, ...results] = await inner.appendEach([claim, ...requests]);
+    if (claimed === undefined || E.isLeft(claimed)) throw new CommandKeyTaken(key);
+    this.pending.delete(key);
+    return results;
+  }
+
+  /** The held key this request's command was given under, if any: its own key, or the key its step keys extend. */
+  private claimFor(request: AppendRequest): string | undefined {
+    let key = request.events[0]?.metadata.idempotencyKey;
+    while (key !== undefined) {
+      if (this.pending.has(key)) return key;
+      const step = key.lastIndexOf('/');
+      key = step < 0 ? undefined : key.slice(0, step);
+    }
+    return undefined;
+  }
+}
