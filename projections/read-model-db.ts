@@ -4,18 +4,29 @@
  * decimal text: EventStoreDB positions are unsigned 64-bit.
  */
 import Database from 'better-sqlite3';
+import { OPEN_BUSY_TIMEOUT_MS, openFault } from '../infrastructure/event-store/sqlite/sqlite-faults.js';
 import { prepared } from './prepared.js';
 
 export const READ_MODEL_FILE = 'read-models.sqlite';
 
+/** A failure to open it is a one-line start-up fault naming the file (sqlite-faults.ts). */
 export function openReadModels(file: string): Database.Database {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  // A read model can always be rebuilt from the log: losing the last transactions to a power cut
-  // costs a re-fold, never a wrong answer (the checkpoint moves with the data).
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0)');
+  let db: Database.Database;
+  try {
+    db = new Database(file, { timeout: OPEN_BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw openFault('the read models', file, error);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    // A read model can always be rebuilt from the log: losing the last transactions to a power cut
+    // costs a re-fold, never a wrong answer (the checkpoint moves with the data).
+    db.pragma('synchronous = NORMAL');
+    db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0)');
+  } catch (error) {
+    db.close();
+    throw openFault('the read models', file, error);
+  }
   return db;
 }
 

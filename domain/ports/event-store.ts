@@ -84,6 +84,25 @@ export interface WrongExpectedRevision {
   readonly actual: StreamRevision | 'no_stream';
 }
 
+/** Why the store cannot take writes just now: all are expected to pass (a lock released, space freed). */
+export type StoreUnavailableReason = 'store-locked' | 'disk-full' | 'read-only' | 'io-error';
+
+/**
+ * An append (or appendEach) that could not be made because the store cannot write just now, after
+ * a short, bounded wait. Nothing of it was written: giving it again later is safe. The API answers
+ * 503 with `Retry-After: retryAfterSeconds`.
+ */
+export class StoreUnavailable extends Error {
+  override readonly name = 'StoreUnavailable';
+  constructor(
+    readonly reason: StoreUnavailableReason,
+    readonly retryAfterSeconds: number,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(`event store unavailable: ${reason}`, options);
+  }
+}
+
 export type Direction = 'forwards' | 'backwards';
 
 export interface ReadStreamOptions {
@@ -121,16 +140,24 @@ export interface AppendRequest {
   readonly stream: string;
   readonly events: readonly NewEvent[];
   readonly expectedRevision: ExpectedRevision;
+  /**
+   * With an exact expected revision: the hash of the event at that revision, as the caller read it.
+   * An adapter that must seal against the stream's tip may then write without reading the tip again
+   * (a stale hint fails as a stale revision does: the append conflicts).
+   */
+  readonly expectedHash?: string;
+}
+
+export interface AppendOptions {
+  readonly expectedRevision: ExpectedRevision;
+  /** As `AppendRequest.expectedHash`. */
+  readonly expectedHash?: string;
 }
 
 export interface EventStore {
   readonly kind: StoreKind;
   /** Atomic: all events are appended, or none. Re-appending the same event ids at the same place is a no-op success. */
-  append(
-    stream: string,
-    events: readonly NewEvent[],
-    options: { readonly expectedRevision: ExpectedRevision },
-  ): Promise<Either<WrongExpectedRevision, AppendResult>>;
+  append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<Either<WrongExpectedRevision, AppendResult>>;
   /**
    * Several appends, in order, each exactly as `append` would do it — atomic, checked against its own
    * expected revision, idempotent — with one result each. Nothing is promised across them: a request
@@ -146,6 +173,11 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** Catch-up, then live; no gap and no duplicate across the switch. */
   subscribeToAll(options: SubscribeToAllOptions): Subscription;
+  /**
+   * Why writes are failing, if the last one failed and a cheap probe does not show it has passed;
+   * undefined when writes go through. Optional: an adapter without it is taken as writable.
+   */
+  unavailable?(): Promise<StoreUnavailableReason | undefined>;
   /** Position of the last ledger event in the global log, 0n when there is none. */
   headPosition(): Promise<GlobalPosition>;
   close(): Promise<void>;

@@ -74,10 +74,14 @@ ${TRIGGERS}`;
 
 export type Synchronous = 'FULL' | 'NORMAL';
 
-export function openPragmas(db: Database, synchronous: Synchronous): void {
+/**
+ * At open the busy handler waits up to `busyTimeoutMs` for a lock held elsewhere (start-up is off
+ * the request path); the store shortens it once open (sqlite-faults.ts).
+ */
+export function openPragmas(db: Database, synchronous: Synchronous, busyTimeoutMs: number): void {
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
-  db.pragma('busy_timeout = 5000');
 }
 
 export function migrate(db: Database): void {

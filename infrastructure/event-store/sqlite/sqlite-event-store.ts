@@ -6,6 +6,8 @@
  * That is what makes the subscription gap-free: an event at position n+1 can only become visible
  * after the one at n.
  */
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Clock } from '../../../domain/ports/clock.js';
@@ -21,8 +23,10 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
   Subscription,
+  StoreUnavailableReason,
   WrongExpectedRevision,
 } from '../../../domain/ports/event-store.js';
+import { StoreUnavailable } from '../../../domain/ports/event-store.js';
 import { GENESIS_HASH, sealEvents, sha256Bytes } from '../envelope.js';
 import { batchedIterable } from '../batched-iterable.js';
 import { expectationMet } from '../expected-revision.js';
@@ -31,6 +35,7 @@ import { defaultCheckpoints, FALLBACK_PAGES, watchCheckpoints, type Checkpoints,
 import { LocalTail } from './local-tail.js';
 import { COLUMNS, hashHex, toRecordedEvent, type EventRow } from './rows.js';
 import { migrate, openPragmas, type Synchronous } from './schema.js';
+import { BUSY_TIMEOUT_MS, OPEN_BUSY_TIMEOUT_MS, openFault, retryAfterSeconds, unavailableReason, WRITE_PATIENCE_MS } from './sqlite-faults.js';
 
 const READ_BATCH = 1000;
 /** Rows kept for live subscribers in this process: a few seconds of appends at full speed. */
@@ -69,17 +74,27 @@ export class SqliteEventStore implements EventStore {
   private together = 0;
   private snapshot = false;
   private readonly checkpoints: CheckpointWatch | undefined;
+  private readonly file: string;
+  /** Why the last write failed, until one succeeds or a probe shows the cause has passed (`unavailable`). */
+  private failing: StoreUnavailableReason | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
     const synchronous = options.synchronous ?? 'FULL';
-    this.db = new Database(options.file);
     try {
-      openPragmas(this.db, synchronous);
+      this.db = new Database(options.file, { timeout: OPEN_BUSY_TIMEOUT_MS });
+    } catch (error) {
+      throw openFault('the event store', options.file, error);
+    }
+    try {
+      openPragmas(this.db, synchronous, OPEN_BUSY_TIMEOUT_MS);
       migrate(this.db);
+      // From now on a lock held elsewhere is waited for asynchronously (`writing`), never for long on this thread.
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     } catch (error) {
       this.db.close();
-      throw error;
+      throw openFault('the event store', options.file, error);
     }
+    this.file = options.file;
     this.clock = options.clock;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     const db = this.db;
@@ -126,7 +141,7 @@ export class SqliteEventStore implements EventStore {
     events: readonly NewEvent[],
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<E.Either<WrongExpectedRevision, AppendResult>> {
-    const result = this.committed(() => this.appendTransaction.immediate(stream, events, options.expectedRevision));
+    const result = await this.writing(() => this.committed(() => this.appendTransaction.immediate(stream, events, options.expectedRevision)));
     if (E.isRight(result) && events.length > 0) this.notify();
     return result;
   }
@@ -134,9 +149,71 @@ export class SqliteEventStore implements EventStore {
   /** All in one `BEGIN IMMEDIATE` transaction: one commit for the lot; a conflict writes nothing of its own request only. */
   async appendEach(requests: readonly AppendRequest[]): Promise<E.Either<WrongExpectedRevision, AppendResult>[]> {
     if (requests.length === 0) return [];
-    const results = this.committed(() => this.appendEachTransaction.immediate(requests));
+    const results = await this.writing(() => this.committed(() => this.appendEachTransaction.immediate(requests)));
     if (results.some((result, i) => E.isRight(result) && (requests[i]?.events.length ?? 0) > 0)) this.notify();
     return results;
+  }
+
+  /**
+   * Runs a write transaction; while another connection holds the lock (another process in a long
+   * transaction) it is tried again after a pause that yields the event loop (5 ms doubling), for
+   * at most WRITE_PATIENCE_MS in all. A lock still held then, a full disk, a read-only file or an
+   * I/O error is `StoreUnavailable`: the transaction was rolled back whole, nothing was written.
+   * The first attempt runs at once, so an append on a free store is made before this returns a
+   * promise, as before.
+   */
+  private async writing<T>(transaction: () => T): Promise<T> {
+    const deadline = performance.now() + WRITE_PATIENCE_MS;
+    let pause = 5;
+    for (;;) {
+      try {
+        const result = transaction();
+        this.failing = undefined;
+        return result;
+      } catch (error) {
+        const reason = unavailableReason(error);
+        if (reason === undefined) throw error;
+        if (reason === 'store-locked' && performance.now() + pause < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          pause = Math.min(pause * 2, 200);
+          continue;
+        }
+        this.failing = reason;
+        throw new StoreUnavailable(reason, retryAfterSeconds(reason), { cause: error });
+      }
+    }
+  }
+
+  /**
+   * Why writes are failing, or undefined when they go through. After a failed write, a cheap probe
+   * says whether the cause has passed: the write lock can be taken (and given back at once), and
+   * for a full disk, the file system has room again and the file is below its page limit.
+   */
+  async unavailable(): Promise<StoreUnavailableReason | undefined> {
+    const reason = this.failing;
+    if (reason === undefined || !this.db.open) return reason;
+    try {
+      this.fresh();
+      if (this.db.inTransaction) return reason;
+      this.db.exec('BEGIN IMMEDIATE');
+      this.db.exec('ROLLBACK');
+      if (reason === 'disk-full' && !this.hasRoom()) return reason;
+    } catch {
+      return reason;
+    }
+    this.failing = undefined;
+    return undefined;
+  }
+
+  /** Room for at least a few appends: 1 MiB free on the file system, and the file below SQLite's `max_page_count`. */
+  private hasRoom(): boolean {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const limit = this.db.pragma('max_page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    if (pages >= limit && free === 0) return false;
+    if (this.file === ':memory:') return true;
+    const fs = statfsSync(dirname(this.file));
+    return fs.bavail * fs.bsize >= 1024 * 1024;
   }
 
   /**
