@@ -20,11 +20,13 @@ async function onCertificate(
   command: CertificateCommand,
 ): Promise<E.Either<DomainError, { readonly position: bigint }>> {
   const stream = certificateStream(serialNumber);
-  const { state } = await load(deps.store, certificateAggregate, stream);
+  const loaded = await load(deps.store, certificateAggregate, stream);
+  const { state } = loaded;
   if (state.status === 'none') return E.left(notFound('certificate-not-found', 'There is no certificate with this serial number.'));
   const refused = mayActFor(caller, state.facts.municipalityCode);
   if (refused !== undefined) return E.left(refused);
-  const handled = await handleCommand(deps, certificateAggregate, stream, command, commandContext(caller));
+  // The command decides on the stream as read here, and appends with the revision it read.
+  const handled = await handleCommand(deps, certificateAggregate, stream, command, commandContext(caller), loaded);
   return E.map((h: { position: bigint }) => ({ position: h.position }))(handled);
 }
 

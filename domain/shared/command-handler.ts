@@ -77,7 +77,8 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
 ): Promise<E.Either<DomainError, Handled<Event, State>>> {
   const step = plan(deps, aggregate, stream, command, context, loaded ?? (await load(deps.store, aggregate, stream)));
   if (step.kind === 'done') return step.result;
-  const appended = await deps.store.append(stream, step.request.events, { expectedRevision: step.request.expectedRevision });
+  const { events, ...options } = step.request;
+  const appended = await deps.store.append(stream, events, options);
   return finish(aggregate, step, appended);
 }
 
@@ -202,6 +203,10 @@ function plan<Command, Event extends DomainEvent, State>(
   const decided = aggregate.decider.decide(typeof command === 'function' ? (command as (state: State) => Command)(loaded.state) : command, loaded.state);
   if (E.isLeft(decided)) return { kind: 'done', result: decided };
   const events = decided.right;
+  // The hash of the event the command decided after, when it was read here (`loadedAfter` keeps the
+  // revision but not the events: then the adapter reads the tip itself).
+  const last = loaded.recorded[loaded.recorded.length - 1];
+  const tipHash = last !== undefined && last.revision === loaded.revision ? last.metadata.hash : undefined;
   const request: AppendRequest = {
     stream,
     events: events.map((event, index) => ({
@@ -212,6 +217,7 @@ function plan<Command, Event extends DomainEvent, State>(
       metadata: context,
     })),
     expectedRevision: loaded.revision,
+    ...(tipHash === undefined ? {} : { expectedHash: tipHash }),
   };
   return { kind: 'append', request, events, state: loaded.state };
 }

@@ -5,7 +5,7 @@
  * (`appendEach`: one commit on the embedded store). Everything else passes through.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { AppendRequest, AppendResult, EventStore, ExpectedRevision, NewEvent, WrongExpectedRevision } from '../../domain/ports/event-store.js';
+import type { AppendOptions, AppendRequest, AppendResult, EventStore, NewEvent, WrongExpectedRevision } from '../../domain/ports/event-store.js';
 import type { PendingClaims } from '../../domain/shared/command-key.js';
 
 /** The key's claim could not be written: another command (in another process) claimed the key first. */
@@ -25,8 +25,8 @@ export class ClaimingStore implements PendingClaims {
       get kind() {
         return inner.kind;
       },
-      append: async (stream: string, events: readonly NewEvent[], options: { readonly expectedRevision: ExpectedRevision }) =>
-        (await appendEach([{ stream, events, expectedRevision: options.expectedRevision }]))[0] as E.Either<WrongExpectedRevision, AppendResult>,
+      append: async (stream: string, events: readonly NewEvent[], options: AppendOptions) =>
+        (await appendEach([{ stream, events, ...options }]))[0] as E.Either<WrongExpectedRevision, AppendResult>,
       appendEach,
       readStream: (stream, options) => inner.readStream(stream, options),
       readAll: (options) => inner.readAll(options),
@@ -49,7 +49,8 @@ export class ClaimingStore implements PendingClaims {
     if (key === undefined) {
       if (requests.length === 1) {
         const [only] = requests as [AppendRequest];
-        return [await inner.append(only.stream, only.events, { expectedRevision: only.expectedRevision })];
+        const { stream, events, ...options } = only;
+        return [await inner.append(stream, events, options)];
       }
       return inner.appendEach(requests);
     }

@@ -105,6 +105,22 @@ export function describeEventStoreContract(name: string, connect: () => Promise<
         expect(await collect(store.readStream(stream))).toHaveLength(3);
       });
 
+      it('takes the hash of the expected revision as read (expectedHash): chains to it, repeats idempotently, and a stale pair conflicts', async () => {
+        const stream = streamName();
+        await mustAppend(stream, events(2), 'no_stream');
+        const [, tip] = await collect(store.readStream(stream));
+        const hinted = events(2);
+        const written = await store.append(stream, hinted, { expectedRevision: 1n, expectedHash: tip?.metadata.hash as string });
+        expect(E.isRight(written) && written.right.nextExpectedRevision).toBe(3n);
+        const read = await collect(store.readStream(stream));
+        expect(read[2]?.metadata.prevHash).toBe(tip?.metadata.hash);
+        const again = await store.append(stream, hinted, { expectedRevision: 1n, expectedHash: tip?.metadata.hash as string });
+        expect(E.isRight(again) && again.right.position).toBe(E.isRight(written) && written.right.position);
+        const stale = await store.append(stream, events(1), { expectedRevision: 1n, expectedHash: tip?.metadata.hash as string });
+        expect(E.isLeft(stale) && stale.left.actual).toBe(3n);
+        expect(await collect(store.readStream(stream))).toHaveLength(4);
+      });
+
       it('appends a batch all together: concurrent batches never interleave', async () => {
         const stream = streamName();
         const batches = Array.from({ length: 6 }, (_, b) => events(5, `Batch${b}`));

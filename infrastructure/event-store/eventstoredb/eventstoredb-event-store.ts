@@ -6,6 +6,7 @@ import { BACKWARDS, END, EventStoreDBClient } from '@eventstore/db-client';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Clock } from '../../../domain/ports/clock.js';
 import type {
+  AppendOptions,
   AppendRequest,
   AppendResult,
   EventStore,
@@ -55,14 +56,20 @@ export class EventStoreDbEventStore implements EventStore {
     return new EventStoreDbEventStore(client, options.clock);
   }
 
-  async append(
-    stream: string,
-    events: readonly NewEvent[],
-    options: { readonly expectedRevision: ExpectedRevision },
-  ): Promise<E.Either<WrongExpectedRevision, AppendResult>> {
+  async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<E.Either<WrongExpectedRevision, AppendResult>> {
     const expected = options.expectedRevision;
     const conflict = (actual: Actual): E.Either<WrongExpectedRevision, AppendResult> =>
       E.left({ _tag: 'WrongExpectedRevision', stream, expected, actual });
+    // The caller read the tip it expects (a command appends on the stream it decided on): seal against
+    // it and write at once; only a refusal sends us to the stream, to tell a repeat from a conflict.
+    const known = knownTip(expected, options.expectedHash);
+    if (known !== undefined && events.length > 0) {
+      const sealed = sealEvents(stream, known.firstRevision, known.prevHash, events, this.clock.now().toISOString());
+      const outcome = await writeSealed(this.client, stream, sealed, expected as Actual);
+      if (outcome.kind === 'written') return E.right(outcome.result);
+      const replayed = await alreadyAppended(this.client, stream, events, expected, outcome.actual);
+      return replayed === undefined ? conflict(outcome.actual) : E.right(replayed);
+    }
     for (let attempt = 1; ; attempt += 1) {
       const tip = await readTip(this.client, stream);
       const actual: Actual = tip?.revision ?? 'no_stream';
@@ -85,7 +92,7 @@ export class EventStoreDbEventStore implements EventStore {
   /** One after the other: EventStoreDB commits each append on its own. */
   async appendEach(requests: readonly AppendRequest[]): Promise<E.Either<WrongExpectedRevision, AppendResult>[]> {
     const results: E.Either<WrongExpectedRevision, AppendResult>[] = [];
-    for (const request of requests) results.push(await this.append(request.stream, request.events, { expectedRevision: request.expectedRevision }));
+    for (const { stream, events, ...options } of requests) results.push(await this.append(stream, events, options));
     return results;
   }
 
@@ -113,4 +120,11 @@ export class EventStoreDbEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     await this.client.dispose();
   }
+}
+
+/** Where an exact expectation puts the next event, and the hash it chains to: known without reading the stream. */
+function knownTip(expected: ExpectedRevision, expectedHash: string | undefined): { firstRevision: bigint; prevHash: string } | undefined {
+  if (expected === 'no_stream') return { firstRevision: 0n, prevHash: GENESIS_HASH };
+  if (typeof expected === 'bigint' && expectedHash !== undefined) return { firstRevision: expected + 1n, prevHash: expectedHash };
+  return undefined;
 }
