@@ -9,7 +9,7 @@ import { problem, sendProblem, type FieldError, type Problem } from './problem.j
 const CONTEXT_NAMES: Record<string, string> = {
   body: 'body',
   querystring: 'query',
-  params: 'path',
+  params: 'params',
   headers: 'header',
 };
 

@@ -12,7 +12,8 @@ import { runStoreBench } from './store-bench.js';
 
 const SUITES: Record<string, (options: Record<string, string | undefined>) => Promise<void>> = {
   store: (o) => runStoreBench({ events: Number(o.events ?? 1_000_000), appends: Number(o.appends ?? 2_000) }),
-  issuance: (o) => runIssuanceBench({ certificates: Number(o.certificates ?? 200) }),
+  issuance: (o) =>
+    runIssuanceBench({ certificates: Number(o.certificates ?? 200), counters: Number(o.counters ?? 50), perCounter: Number(o['per-counter'] ?? 4) }),
   registry: (o) =>
     runRegistryBench({
       notices: Number(o.notices ?? 100_000),
@@ -28,7 +29,7 @@ const SUITES: Record<string, (options: Record<string, string | undefined>) => Pr
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { events: { type: 'string' }, appends: { type: 'string' }, certificates: { type: 'string' }, entries: { type: 'string' }, seconds: { type: 'string' }, notices: { type: 'string' }, durability: { type: 'string' }, lookups: { type: 'string' }, rate: { type: 'string' } },
+  options: { events: { type: 'string' }, appends: { type: 'string' }, certificates: { type: 'string' }, entries: { type: 'string' }, seconds: { type: 'string' }, notices: { type: 'string' }, durability: { type: 'string' }, lookups: { type: 'string' }, rate: { type: 'string' }, counters: { type: 'string' }, 'per-counter': { type: 'string' } },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(SUITES);
 for (const name of names) {
