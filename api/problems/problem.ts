@@ -4,6 +4,7 @@
  * carries personal information or internals.
  */
 import type { FastifyReply } from 'fastify';
+import { locatedField } from './field-names.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TYPE_PREFIX = 'urn:jpki-ledger:problem:';
@@ -43,8 +44,10 @@ export function problem(
 export function sendProblem(reply: FastifyReply, body: Problem, options: { readonly instance?: false } = {}): FastifyReply {
   const correlationId = String(reply.request.id);
   const instance = options.instance === false ? undefined : (body.instance ?? reply.request.url.split('?')[0]);
+  // Every field is named by where it sits in the request (`body.`, `query.`, `params.`).
+  const errors = body.errors?.map((e) => ({ ...e, field: locatedField(reply.request, e.field) }));
   return reply
     .code(body.status)
     .type(PROBLEM_CONTENT_TYPE)
-    .send({ ...body, ...(instance === undefined ? {} : { instance }), correlationId });
+    .send({ ...body, ...(errors === undefined ? {} : { errors }), ...(instance === undefined ? {} : { instance }), correlationId });
 }

@@ -31,7 +31,7 @@ describe('impossible dates of birth', () => {
     const res = await t.app.inject({ method: 'POST', url: '/v1/applications', headers: CLERK, payload: { certificateType, municipalityCode: '131016', applicant } });
     expect(res.statusCode, res.body).toBe(422);
     expect(res.headers['content-type']).toMatch(PROBLEM);
-    expect(res.json()).toMatchObject({ type: 'urn:jpki-ledger:problem:date-of-birth-out-of-range', errors: [{ field: expect.stringMatching(/^(body\.)?applicant\.dateOfBirth$/) }] });
+    expect(res.json()).toMatchObject({ type: 'urn:jpki-ledger:problem:date-of-birth-out-of-range', errors: [{ field: 'body.applicant.dateOfBirth' }] });
     expect(res.body).not.toContain(dateOfBirth);
     expect(await position()).toBe(before);
   });
@@ -45,7 +45,7 @@ describe('impossible dates of birth', () => {
     const before = await position();
     const res = await t.app.inject({ method: 'POST', url: '/v1/registry-changes', headers: FEED, payload: notice('DOB-1', '9999-12-31') });
     expect(res.statusCode, res.body).toBe(422);
-    expect(res.json()).toMatchObject({ type: 'urn:jpki-ledger:problem:date-of-birth-out-of-range', errors: [{ field: expect.stringMatching(/^(body\.)?after\.dateOfBirth$/) }] });
+    expect(res.json()).toMatchObject({ type: 'urn:jpki-ledger:problem:date-of-birth-out-of-range', errors: [{ field: 'body.after.dateOfBirth' }] });
     expect(await position()).toBe(before);
   });
 

@@ -62,7 +62,7 @@ describe('JIS X 0208 as JIS0208.TXT has it', () => {
     expect(body).toMatchObject({ type: 'urn:jpki-ledger:problem:substitution-missing' });
     expect(body.detail).toContain('U+2460 at position 4');
     expect(body.detail).toContain('U+9AD9 at position 7');
-    expect(body.errors[0].field).toMatch(/^(body\.)?applicant\.alternativeCharacters\.address$/);
+    expect(body.errors[0].field).toBe('body.applicant.alternativeCharacters.address');
     expect(res.body).not.toMatch(/[①髙]|東京都/u);
   });
 });

@@ -140,7 +140,7 @@ describe('the certificate lifecycle over HTTP', () => {
     await post(`/v1/applications/${second}/identity-verification`, CLERK, { result: 'verified', method: 'photo-id', documentType: 'passport' });
     const duplicate = await post(`/v1/applications/${second}/public-key`, CLERK, { csr });
     expect(duplicate.statusCode).toBe(422);
-    expect(duplicate.json()).toMatchObject({ rule: 'duplicate-public-key', errors: [{ field: 'csr' }] });
+    expect(duplicate.json()).toMatchObject({ rule: 'duplicate-public-key', errors: [{ field: 'body.csr' }] });
 
     const garbled = csr.replace(/-----BEGIN CERTIFICATE REQUEST-----\n(.{10})/, '-----BEGIN CERTIFICATE REQUEST-----\nAAAAAAAAAA');
     const broken = await post(`/v1/applications/${second}/public-key`, CLERK, { csr: garbled });
@@ -151,12 +151,12 @@ describe('the certificate lifecycle over HTTP', () => {
   it('refuses a signing certificate to an applicant under 15, naming the field', async () => {
     const res = await post('/v1/applications', CLERK, { certificateType: 'signing', municipalityCode: '131016', applicant: applicant({ dateOfBirth: '2015-01-01' }) });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ type: 'urn:jpki-ledger:problem:applicant-under-15', errors: [{ field: 'applicant.dateOfBirth' }] });
+    expect(res.json()).toMatchObject({ type: 'urn:jpki-ledger:problem:applicant-under-15', errors: [{ field: 'body.applicant.dateOfBirth' }] });
   });
 
   it('refuses a name outside JIS X 0208 without alternative characters, and takes it with them', async () => {
     const missing = await post('/v1/applications', CLERK, { certificateType: 'signing', municipalityCode: '131016', applicant: applicant({ name: '髙橋 一郎' }) });
-    expect(missing.json()).toMatchObject({ status: 422, rule: 'substitution-missing', errors: [{ field: 'applicant.alternativeCharacters.name' }] });
+    expect(missing.json()).toMatchObject({ status: 422, rule: 'substitution-missing', errors: [{ field: 'body.applicant.alternativeCharacters.name' }] });
     const cert = await issued({ applicant: applicant({ name: '髙橋 一郎', alternativeCharacters: { name: '高橋 一郎' } }) });
     const leaf = dir.write('substituted.pem', cert.certificatePem);
     const outer = asn1parse(['-in', leaf]);

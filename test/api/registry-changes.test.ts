@@ -166,7 +166,7 @@ describe('registry change notices', () => {
 
   it('refuses an inconsistent notice naming the field, and a malformed one with 400', async () => {
     const inconsistent = await post('/v1/registry-changes', FEED, notice(person(), { kind: 'removal' }));
-    expect(inconsistent.json()).toMatchObject({ status: 422, rule: 'notice-inconsistent', errors: [{ field: 'after' }] });
+    expect(inconsistent.json()).toMatchObject({ status: 422, rule: 'notice-inconsistent', errors: [{ field: 'body.after' }] });
     const malformed = await post('/v1/registry-changes', FEED, notice(person(), { residentRecordCode: 'abc' }));
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().errors[0].field).toBe('body.residentRecordCode');

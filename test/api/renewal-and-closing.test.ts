@@ -35,7 +35,7 @@ describe('renewal, withdrawal and rejection', () => {
 
     clock.set('2031-03-01T01:00:00.000Z');
     const early = await post('/v1/applications', CLERK, { certificateType: 'signing', municipalityCode: '131016', applicant: holder, renewalOf: first.serialNumber });
-    expect(early.json()).toMatchObject({ status: 422, rule: 'renewal-not-allowed', errors: [{ field: 'renewalOf' }] });
+    expect(early.json()).toMatchObject({ status: 422, rule: 'renewal-not-allowed', errors: [{ field: 'body.renewalOf' }] });
 
     clock.set('2031-04-01T01:00:00.000Z');
     const renewed = await issue({ renewalOf: first.serialNumber.toLowerCase() });
