@@ -26,7 +26,7 @@ describe('field names in problems', () => {
         app.get(
           '/test/refused/:what',
           { config: { access: 'public' }, schema: { params: z.object({ what: z.string() }), querystring: z.object({ minPosition: z.string().optional() }) } },
-          async (request, res) => reply(res, E.left(policyViolation('test-refusal', 'Refused.', request.params.what)), () => ({})),
+          async (request, res) => reply(res, E.left(policyViolation('test-refusal', 'Refused.', (request.params as { what: string }).what)), () => ({})),
         );
       },
     });
