@@ -2,7 +2,8 @@
  * The event store as commands given under an idempotency key see it: a claim held for a key
  * (domain/shared/command-key.ts) goes into the first append that carries the key — the command's
  * own metadata names it, `<key>` or `<key>/<step>` — given to the store together with it
- * (`appendEach`: one commit on the embedded store). Everything else passes through.
+ * (`appendEach`: one commit on the embedded store; on EventStoreDB the claim first, then the
+ * command). Everything else passes through.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { AppendOptions, AppendRequest, AppendResult, EventStore, NewEvent, WrongExpectedRevision } from '../../domain/ports/event-store.js';
@@ -33,6 +34,7 @@ export class ClaimingStore implements PendingClaims {
       subscribeToAll: (options) => inner.subscribeToAll(options),
       headPosition: () => inner.headPosition(),
       close: () => inner.close(),
+      ...(inner.unavailable === undefined ? {} : { unavailable: () => inner.unavailable?.() ?? Promise.resolve(undefined) }),
     };
   }
 
@@ -55,10 +57,19 @@ export class ClaimingStore implements PendingClaims {
       return inner.appendEach(requests);
     }
     const claim = this.pending.get(key) as AppendRequest;
-    const [claimed, ...results] = await inner.appendEach([claim, ...requests]);
-    if (claimed === undefined || E.isLeft(claimed)) throw new CommandKeyTaken(key);
+    // The embedded store commits the claim and the command together (one server per data directory:
+    // no other process can take the key in between). EventStoreDB has no transaction across streams:
+    // the claim goes first, and the command only after it stands.
+    if (inner.kind === 'sqlite') {
+      const [claimed, ...results] = await inner.appendEach([claim, ...requests]);
+      if (claimed === undefined || E.isLeft(claimed)) throw new CommandKeyTaken(key);
+      this.pending.delete(key);
+      return results;
+    }
+    const { stream, events, ...options } = claim;
+    if (E.isLeft(await inner.append(stream, events, options))) throw new CommandKeyTaken(key);
     this.pending.delete(key);
-    return results;
+    return inner.appendEach(requests);
   }
 
   /** The held key this request's command was given under, if any: its own key, or the key its step keys extend. */
