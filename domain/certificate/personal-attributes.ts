@@ -14,7 +14,9 @@ const ERAS: readonly { readonly digit: string; readonly from: CalendarDate }[] =
   { digit: '4', from: { year: 1989, month: 1, day: 8 } }, // Heisei
   { digit: '3', from: { year: 1926, month: 12, day: 25 } }, // Showa
   { digit: '2', from: { year: 1912, month: 7, day: 30 } }, // Taisho
-  { digit: '1', from: { year: 1868, month: 10, day: 23 } }, // Meiji
+  // Meiji was proclaimed on 1868-10-23 and counted from the first day of that (lunar) year, 1868-01-25:
+  // Meiji 1 begins there, the earliest date of birth the ledger takes (domain/shared/date-of-birth.ts).
+  { digit: '1', from: { year: 1868, month: 1, day: 25 } }, // Meiji
 ];
 
 /** `EYYYYMMDD`: the era digit (0 before Meiji) and the Gregorian date. */

@@ -35,6 +35,8 @@ describe('era dates (EYYYYMMDD)', () => {
     [{ year: 2019, month: 4, day: 30 }, '420190430'],
     [{ year: 2019, month: 5, day: 1 }, '520190501'],
     [{ year: 1912, month: 7, day: 29 }, '119120729'],
+    [{ year: 1868, month: 1, day: 25 }, '118680125'], // Meiji 1 counts from the lunar new year, before its proclamation
+    [{ year: 1868, month: 10, day: 22 }, '118681022'],
   ])('%o → %s', (date, expected) => expect(eraDate(date)).toBe(expected));
 });
 
