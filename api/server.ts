@@ -40,7 +40,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   try {
     // The runner starts after the app exists; its failures go to the app's log.
     const sink: { app?: FastifyInstance } = {};
-    const ledger = await composeLedger(config, store, clock, { error: (details, message) => sink.app?.log.error(details, message) });
+    const ledger = await composeLedger(config, store, clock, {
+      error: (details, message) => sink.app?.log.error(details, message),
+      info: (details, message) => sink.app?.log.info(details, message),
+    });
     const app = await buildApp({
       ledger,
       auth: {

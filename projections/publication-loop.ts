@@ -1,13 +1,15 @@
 /**
  * The background work of publication, on a timer: issue the CRLs that changed or are due, keep
- * OCSP answers signed ahead, rotate responders, and seal a checkpoint of the log when one is due. Runs one pass at a time; a failed pass is
- * logged and the next one tries again.
+ * OCSP answers signed ahead, rotate responders, and seal a checkpoint of the log when one is due. Runs one pass at a time. After a
+ * failed pass the timer's passes pause, longer after each failure in a row (failure-backoff.ts); the log says when passes start
+ * failing and when they succeed again, not each failure.
  */
 import { CERTIFICATE_TYPES } from '../domain/application/events.js';
 import type { LogSealer } from '../infrastructure/audit/log-sealer.js';
 import type { OcspResponders } from '../infrastructure/ca/ocsp-responders.js';
 import type { CrlPublisher } from './crl/crl-publisher.js';
 import type { OcspService } from './ocsp/ocsp-service.js';
+import { FailureBackoff } from './failure-backoff.js';
 import type { RunnerLog } from './runner.js';
 
 export interface PublicationLoop {
@@ -26,6 +28,9 @@ export function startPublicationLoop(
   let lastRotationCheck = Date.now();
   let lastSeal = Date.now();
   let stopped = false;
+  const backoff = new FailureBackoff('status publication', deps.log, { initialMs: intervalMs });
+  /** The timer's passes wait until then after a failure. */
+  let resumeAt = 0;
 
   const pass = async (): Promise<void> => {
     if (Date.now() - lastRotationCheck > ROTATION_CHECK_MS) {
@@ -40,11 +45,18 @@ export function startPublicationLoop(
     }
   };
   const runOnce = (): Promise<void> => {
-    running = running.then(pass).catch((error: unknown) => deps.log?.error({ err: error }, 'status publication pass failed'));
+    running = running
+      .then(pass)
+      .then(
+        () => backoff.succeeded(),
+        (error: unknown) => {
+          resumeAt = Date.now() + backoff.failed(error);
+        },
+      );
     return running;
   };
   const timer = setInterval(() => {
-    if (!stopped) void runOnce();
+    if (!stopped && Date.now() >= resumeAt) void runOnce();
   }, intervalMs);
   timer.unref();
   return {

@@ -10,12 +10,15 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
+import { FailureBackoff, pause } from './failure-backoff.js';
 import { folds, type Projection } from './projection.js';
 import { readCheckpoint, readVersion, writeCheckpoint, writeVersion } from './read-model-db.js';
 import { PositionWaiters } from './position-waiters.js';
 
 export interface RunnerLog {
   error(details: object, message: string): void;
+  /** A fault has passed (where absent, said at error level). */
+  info?(details: object, message: string): void;
 }
 
 /** What a fold listener learns of each event folded: its type and data (caches drop what it changed). */
@@ -59,7 +62,7 @@ export function foldedPosition(db: Database, projections: readonly Projection[],
 export interface RunnerOptions {
   /** Events per transaction while catching up. */
   readonly batchSize?: number;
-  /** Wait before starting again after a failure. */
+  /** First wait before starting again after a failure; it doubles with each failure in a row, up to 30 s. */
   readonly retryDelayMs?: number;
   readonly log?: RunnerLog;
 }
@@ -74,6 +77,8 @@ export class ProjectionRunner implements ReadModelRunner {
   private stopped = false;
   private running: Promise<void> | undefined;
   private closeSubscription: (() => Promise<void>) | undefined;
+  private readonly backoff: FailureBackoff;
+  private wakeFromPause: (() => void) | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -82,7 +87,8 @@ export class ProjectionRunner implements ReadModelRunner {
     private readonly options: RunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 1000;
-    this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.retryDelayMs = options.retryDelayMs ?? 100;
+    this.backoff = new FailureBackoff('projection runner', options.log, { initialMs: this.retryDelayMs });
     prepareReadModels(db, projections);
   }
 
@@ -112,6 +118,7 @@ export class ProjectionRunner implements ReadModelRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wakeFromPause?.();
     await this.closeSubscription?.();
     await this.running;
     this.running = undefined;
@@ -129,8 +136,13 @@ export class ProjectionRunner implements ReadModelRunner {
       try {
         await this.followLog();
       } catch (error) {
-        this.options.log?.error({ err: error }, 'projection runner failed; starting again');
-        if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
+        const delay = this.backoff.failed(error);
+        if (!this.stopped) {
+          const waiting = pause(delay);
+          this.wakeFromPause = waiting.wake;
+          await waiting.done;
+          this.wakeFromPause = undefined;
+        }
       }
     }
   }
@@ -149,23 +161,33 @@ export class ProjectionRunner implements ReadModelRunner {
     // transaction, at the end of that turn: a burst of appends costs one commit, not one each.
     let scheduled: { readonly cancel: () => void } | undefined;
     let lastFold = -Infinity;
+    // A fold that throws (the read-model file full or locked) ends this subscription with its
+    // error, also when it ran on a timer: the loop then starts again after a pause.
+    let failure: { readonly error: unknown } | undefined;
     const flush = (): void => {
       scheduled = undefined;
       lastFold = performance.now();
       if (buffer.length === 0 || reset) return;
       const batch = buffer;
       buffer = [];
-      if (!this.fold(batch)) {
+      try {
+        if (!this.fold(batch)) {
+          reset = true;
+          void subscription.close();
+        }
+      } catch (error) {
+        failure = { error };
         reset = true;
         void subscription.close();
       }
     };
     try {
       for await (const message of subscription) {
-        if (this.stopped || reset) return;
+        if (this.stopped || reset) break;
         if (message.kind === 'caught-up') {
           flush();
-          if (reset) return;
+          if (reset) break;
+          this.backoff.succeeded();
           caughtUp = true;
           for (const resolve of this.caughtUpWaiters.splice(0)) resolve();
           continue;
@@ -174,6 +196,7 @@ export class ProjectionRunner implements ReadModelRunner {
         if (buffer.length >= this.batchSize) flush();
         else if (caughtUp) scheduled ??= schedule(flush, lastFold + MIN_FOLD_GAP_MS - performance.now());
       }
+      if (failure !== undefined) throw failure.error;
     } finally {
       scheduled?.cancel();
       await subscription.close();
@@ -201,6 +224,7 @@ export class ProjectionRunner implements ReadModelRunner {
       return reached;
     }).immediate();
     if (folded === undefined) return false;
+    this.backoff.succeeded();
     for (const [name, position] of folded) this.applied.set(name, position);
     for (const listener of this.foldListeners) listener(events);
     this.waiters.reached(this.position);

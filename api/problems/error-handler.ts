@@ -4,6 +4,8 @@
  * with only a correlation id; the error itself goes to the log under that id).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { StoreUnavailable } from '../../domain/ports/event-store.js';
+import { sendStoreUnavailable } from './store-unavailable.js';
 import { problem, sendProblem, type FieldError, type Problem } from './problem.js';
 
 const CONTEXT_NAMES: Record<string, string> = {
@@ -49,6 +51,7 @@ export function invalidRequest(errors: readonly FieldError[]): Problem {
 
 export function handleError(this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error.validation !== undefined) return sendProblem(reply, invalidRequest(fieldErrors(error)));
+  if ((error as unknown) instanceof StoreUnavailable) return sendStoreUnavailable(reply, error as unknown as StoreUnavailable);
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const [slug, title] = STATUS_SLUGS[status] ?? ['client-error', 'Request refused'];

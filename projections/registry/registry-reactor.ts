@@ -9,6 +9,7 @@
 import type { Database } from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
 import { checkIssuedCertificate, processNotices, type ReactorDeps } from '../../domain/registry/services.js';
+import { FailureBackoff, pause } from '../failure-backoff.js';
 import { PositionWaiters } from '../position-waiters.js';
 import { prepared } from '../prepared.js';
 import { runsOf } from '../runs.js';
@@ -57,6 +58,8 @@ export class RegistryReactor implements RegistryReactorHandle {
   private closeSubscription: (() => Promise<void>) | undefined;
   private readonly waiters = new PositionWaiters();
   private readonly progressListeners: ((position: bigint) => void)[] = [];
+  private readonly backoff: FailureBackoff;
+  private wakeFromPause: (() => void) | undefined;
 
   /**
    * `together` runs each step; a reactor that owns its connections (the worker's) makes the step's
@@ -71,6 +74,7 @@ export class RegistryReactor implements RegistryReactorHandle {
     private readonly together: <T>(step: () => Promise<T>) => Promise<T> = (step) => step(),
   ) {
     prepareReactorCheckpoints(db);
+    this.backoff = new FailureBackoff('registry reactor', log);
   }
 
   /** Handled so far: at least the stored checkpoint. */
@@ -88,9 +92,15 @@ export class RegistryReactor implements RegistryReactorHandle {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wakeFromPause?.();
     await this.closeSubscription?.();
     await this.running;
-    if (this.handled > storedReactorPosition(this.db)) this.save();
+    try {
+      if (this.handled > storedReactorPosition(this.db)) this.save();
+    } catch (error) {
+      // Its steps are idempotent: the next start repeats the ones after the stored checkpoint.
+      this.log?.error({ err: error }, 'registry reactor could not save its checkpoint on stopping');
+    }
     this.waiters.cancelAll();
   }
 
@@ -110,8 +120,13 @@ export class RegistryReactor implements RegistryReactorHandle {
       try {
         await this.follow();
       } catch (error) {
-        this.log?.error({ err: error }, 'registry reactor failed; starting again');
-        if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, 1000));
+        const delay = this.backoff.failed(error);
+        if (!this.stopped) {
+          const waiting = pause(delay);
+          this.wakeFromPause = waiting.wake;
+          await waiting.done;
+          this.wakeFromPause = undefined;
+        }
       }
     }
   }
@@ -125,6 +140,7 @@ export class RegistryReactor implements RegistryReactorHandle {
       for await (const run of runsOf(subscription, RUN)) {
         if (this.stopped) return;
         await this.handle(run.flatMap((message) => (message.kind === 'event' ? [message.event] : [])));
+        this.backoff.succeeded();
         if (this.progressListeners.length > 0) {
           const position = this.position;
           for (const listener of this.progressListeners) listener(position);

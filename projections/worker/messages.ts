@@ -10,7 +10,8 @@ export interface RunnerWorkerData {
 export type ToMain =
   | { readonly kind: 'started'; readonly position: string }
   | { readonly kind: 'folded'; readonly position: string; readonly events: readonly FoldedEvent[] }
-  | { readonly kind: 'error'; readonly message: string; readonly details: string };
+  /** A line for the main thread's log: an error, or (`level: 'info'`) that a fault has passed. */
+  | { readonly kind: 'error'; readonly level?: 'info'; readonly message: string; readonly details: string };
 
 /** The reactor's worker opens the same two files. */
 export type ReactorWorkerData = RunnerWorkerData;
@@ -24,7 +25,7 @@ export type FromReactor =
   | { readonly kind: 'reacted'; readonly position: string }
   /** The reactor appended to the embedded store: the other followers of the log read now. */
   | { readonly kind: 'appended' }
-  | { readonly kind: 'error'; readonly message: string; readonly details: string };
+  | { readonly kind: 'error'; readonly level?: 'info'; readonly message: string; readonly details: string };
 
 /**
  * What the main thread needs of a folded batch: the events that name a certificate, each as its

@@ -1,19 +1,26 @@
 /**
  * One worker thread as the main thread keeps it: started from its entry module, woken after each
  * local append to the embedded store (else the worker's subscription polls), started again when
- * it dies, and asked to stop (terminated if it has not exited within ten seconds). The projection
- * runner and the registry reactor each run in one.
+ * it dies — after a pause that grows while it keeps dying (a store it cannot open: the disk full),
+ * logged when it starts failing and when it has run for a while again — and asked to stop
+ * (terminated if it has not exited within ten seconds). The projection runner and the registry
+ * reactor each run in one.
  */
 import { parentPort, workerData, type MessagePort, type Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../infrastructure/threads/spawn-worker.js';
+import { FailureBackoff } from '../failure-backoff.js';
 import type { RunnerLog } from '../runner.js';
 
 export interface WorkerHostOptions {
   readonly log?: RunnerLog;
   /** Registers a call after each local append; returns the unregister function (the embedded store). */
   readonly onAppend?: (listener: () => void) => () => void;
+  /** First pause before a worker that died is started again (doubling while it keeps dying, up to 30 s). */
   readonly restartDelayMs?: number;
 }
+
+/** A worker that has run this long since it said it started counts as recovered. */
+const STABLE_MS = 10_000;
 
 /** What every worker understands besides its own messages. */
 export type HostMessage = { readonly kind: 'appended' } | { readonly kind: 'stop' };
@@ -23,6 +30,9 @@ export class WorkerHost<FromMain extends { readonly kind: string }, ToMain> {
   private exited: Promise<void> | undefined;
   private stopping = false;
   private unregister: (() => void) | undefined;
+  private readonly backoff: FailureBackoff;
+  private lastError: unknown;
+  private stable: NodeJS.Timeout | undefined;
 
   constructor(
     /** The entry module's name beside this file, without extension (`runner-worker`). */
@@ -31,7 +41,9 @@ export class WorkerHost<FromMain extends { readonly kind: string }, ToMain> {
     private readonly data: unknown,
     private readonly receive: (message: ToMain) => void,
     private readonly options: WorkerHostOptions = {},
-  ) {}
+  ) {
+    this.backoff = new FailureBackoff(`${what} worker`, options.log, { initialMs: options.restartDelayMs ?? 1000 });
+  }
 
   start(): void {
     if (this.worker !== undefined) return;
@@ -48,19 +60,32 @@ export class WorkerHost<FromMain extends { readonly kind: string }, ToMain> {
     });
     const worker = spawnWorker(import.meta.url, this.entry, { workerData: this.data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     this.worker = worker;
-    worker.on('message', (message: ToMain) => this.receive(message));
-    worker.on('error', (error) => this.options.log?.error({ err: error }, `${this.what} worker failed`));
+    worker.on('message', (message: ToMain) => {
+      if ((message as { kind?: unknown }).kind === 'started' && this.backoff.failing) {
+        clearTimeout(this.stable);
+        this.stable = setTimeout(() => this.backoff.succeeded(), STABLE_MS).unref();
+      }
+      this.receive(message);
+    });
+    worker.on('error', (error) => {
+      this.lastError = error;
+    });
     this.exited = new Promise((resolve) =>
-      worker.once('exit', () => {
+      worker.once('exit', (code) => {
         this.worker = undefined;
+        clearTimeout(this.stable);
         resolve();
-        if (!this.stopping) setTimeout(() => !this.stopping && this.start(), this.options.restartDelayMs ?? 1000).unref();
+        if (this.stopping) return;
+        const delay = this.backoff.failed(this.lastError ?? new Error(`the worker exited with code ${code}`));
+        this.lastError = undefined;
+        setTimeout(() => !this.stopping && this.start(), delay).unref();
       }),
     );
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.stable);
     this.unregister?.();
     this.unregister = undefined;
     const worker = this.worker;
@@ -98,6 +123,7 @@ export function workerSide<ToMain extends { readonly kind: string }, Data>(
   const send = (message: ToMain): void => port.postMessage(message);
   const log: RunnerLog = {
     error: (details, message) => port.postMessage({ kind: 'error', message, details: String((details as { err?: unknown }).err ?? '') }),
+    info: (_details, message) => port.postMessage({ kind: 'error', level: 'info', message, details: '' }),
   };
   return { port, send, data: workerData as Data, log };
 }

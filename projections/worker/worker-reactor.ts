@@ -60,7 +60,11 @@ export class WorkerRegistryReactor implements RegistryReactorHandle {
   }
 
   private receive(message: FromReactor): void {
-    if (message.kind === 'error') this.options.log?.error({ err: message.details }, message.message);
+    if (message.kind === 'error') {
+      const log = this.options.log;
+      if (message.level === 'info') (log?.info ?? log?.error)?.call(log, {}, message.message);
+      else log?.error({ err: message.details }, message.message);
+    }
     else if (message.kind === 'appended') this.options.appended?.();
     else {
       const position = BigInt(message.position);

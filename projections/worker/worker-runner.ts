@@ -57,7 +57,10 @@ export class WorkerProjectionRunner implements ReadModelRunner {
   }
 
   private receive(message: ToMain): void {
-    if (message.kind === 'error') this.log?.error({ err: message.details }, message.message);
+    if (message.kind === 'error') {
+      if (message.level === 'info') (this.log?.info ?? this.log?.error)?.call(this.log, {}, message.message);
+      else this.log?.error({ err: message.details }, message.message);
+    }
     if (message.kind !== 'folded' && message.kind !== 'started') return;
     const position = BigInt(message.position);
     if (message.kind === 'folded') for (const listener of this.foldListeners) listener(message.events);
