@@ -45,8 +45,27 @@ function plain(value: unknown): unknown {
 export function fingerprintOf(request: FastifyRequest): { readonly route: string; readonly fingerprint: string } {
   const route = `${request.method} ${request.routeOptions.url ?? ''}`;
   const what = { route, caller: callerOf(request).actor.id, params: plain(request.params), query: plain(request.query), body: plain(request.body) };
-  return { route, fingerprint: createHash('sha256').update(canonicalJson(what), 'utf8').digest('hex') };
+  return { route, fingerprint: createHash('sha256').update(fingerprintText(what), 'utf8').digest('hex') };
 }
+
+/**
+ * The text a fingerprint hashes: canonical JSON. A body with a lone surrogate — which reaches a
+ * command only on a route that judges its items' text itself (the batch) — has none; JSON.stringify's
+ * escapes, members sorted, keep it apart from every other body.
+ */
+function fingerprintText(what: unknown): string {
+  try {
+    return canonicalJson(what);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const sorted = (_key: string, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v);
+    return `escaped:${JSON.stringify(what, sorted)}`;
+  }
+}
+
+/** A body nested too deeply to fingerprint (thousands of levels; no route's body is more than a few deep). */
+const tooDeep = () =>
+  problem(400, 'invalid-request', 'Invalid request', 'The request has invalid or missing fields: body.', { errors: [{ field: 'body', message: 'is nested too deeply' }] });
 
 const badKey = () =>
   problem(400, 'invalid-request', 'Invalid request', 'The request has invalid or missing fields: header.idempotency-key.', {
@@ -65,7 +84,14 @@ async function commandKeys(app: FastifyInstance, options: CommandKeyOptions): Pr
         return handler.call(this, request, reply);
       }
       return locks.run(key.scoped, async () => {
-        const { route: name, fingerprint } = fingerprintOf(request);
+        let fingerprinted;
+        try {
+          fingerprinted = fingerprintOf(request);
+        } catch (error) {
+          if (!(error instanceof RangeError)) throw error;
+          return sendProblem(reply, tooDeep());
+        }
+        const { route: name, fingerprint } = fingerprinted;
         const command = { idempotencyKey: key.scoped, fingerprint, route: name, metadata: commandContext(callerOf(request)) };
         let outcome;
         try {
