@@ -133,6 +133,11 @@ describe('a store that cannot write', () => {
       }
     }
 
+    // Said before any command meets it.
+    const early = await health(server);
+    expect(early.status).toBe(503);
+    expect(early.body).toMatchObject({ status: 'unavailable', reason: 'disk-full' });
+
     const refused = await submit(server);
     expectStoreUnavailable(refused, 'disk-full');
     expect(refused.elapsedMs).toBeLessThan(2000);

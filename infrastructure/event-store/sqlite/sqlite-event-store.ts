@@ -187,11 +187,14 @@ export class SqliteEventStore implements EventStore {
   /**
    * Why writes are failing, or undefined when they go through. After a failed write, a cheap probe
    * says whether the cause has passed: the write lock can be taken (and given back at once), and
-   * for a full disk, the file system has room again and the file is below its page limit.
+   * for a full disk, the file system has room again and the file is below its page limit. Without
+   * a failed write, a full disk is reported all the same.
    */
   async unavailable(): Promise<StoreUnavailableReason | undefined> {
     const reason = this.failing;
-    if (reason === undefined || !this.db.open) return reason;
+    if (!this.db.open) return reason;
+    // Nothing has failed yet: a full disk is still worth saying before a command finds it.
+    if (reason === undefined) return this.hasRoom() ? undefined : 'disk-full';
     try {
       this.fresh();
       if (this.db.inTransaction) return reason;
