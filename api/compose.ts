@@ -15,6 +15,7 @@ import { establishOcspResponders } from '../infrastructure/ca/ocsp-responders.js
 import { X509CertificateAuthority } from '../infrastructure/ca/x509-certificate-authority.js';
 import type { Config } from '../infrastructure/config/config.js';
 import { ClaimingStore } from '../infrastructure/event-store/claiming-store.js';
+import { groupCommit } from '../infrastructure/event-store/group-commit.js';
 import { SqliteEventStore } from '../infrastructure/event-store/sqlite/sqlite-event-store.js';
 import { hmacActorPseudonyms, hmacHolderRefs, idSource } from '../infrastructure/ids/id-source.js';
 import { DEFAULT_REPORT_SETTINGS } from '../domain/audit/access-report.js';
@@ -102,7 +103,9 @@ export async function composeLedger(
   const logSealer = await establishLogSealer({ store, keyStore, clock, ids: idSource, tree: readModels.merkleLog }, config.LEDGER_CA_KEY_ALGORITHM);
   const pseudonymKey = loadOrCreateSecret(config.LEDGER_HOLDER_REF_KEY, config.dataDir, HOLDER_REF_KEY_FILE);
   const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-  const claiming = new ClaimingStore(store);
+  // Commands' appends: committed together per turn of the event loop on the embedded store, each
+  // carrying its key's claim when it is the command's first.
+  const claiming = new ClaimingStore(store.kind === 'sqlite' ? groupCommit(store) : store);
   return {
     store: claiming.store,
     claims: claiming,
