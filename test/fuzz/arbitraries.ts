@@ -146,18 +146,27 @@ export const idempotencyKey: fc.Arbitrary<string | undefined> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('', ' ', 'a b', 'x'.repeat(201), 'ключ', '\t') },
 );
 
-/** One change to a valid body: a field (chosen by the walk) replaced by anything, removed, or a field added. */
+/** Characters a store or a signer cannot take, or that change what text means; what `taint` puts into a valid value. */
+const TAINT = ['\ud800', '\udbff', '\udc00', '\udfff', '\u0000', '\u0001', '\u0008', '\t', '\n', '\r', '\u001b', '\u001f', '\u007f', '\u0085', '\u2028', '\ufeff', '\ufffe', '\uffff', '\u202e', '\u200b', '%00', '"', '\\'];
+
+/**
+ * One change to a valid body: a string field (chosen by the walk) with one bad character put into
+ * it (`taint`: still looks valid everywhere else, so it gets as far as the text can go), a field
+ * replaced by anything, removed, or a field added.
+ */
 export interface Mutation {
   readonly walk: readonly number[];
-  readonly op: 'replace' | 'remove' | 'add';
+  readonly op: 'taint' | 'replace' | 'remove' | 'add';
   readonly value: unknown;
   readonly key: string;
+  readonly taint: { readonly char: string; readonly at: number };
 }
 export const mutation: fc.Arbitrary<Mutation> = fc.record({
   walk: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
-  op: fc.constantFrom('replace' as const, 'replace' as const, 'replace' as const, 'remove' as const, 'add' as const),
+  op: fc.oneof({ weight: 3, arbitrary: fc.constant('taint' as const) }, { weight: 3, arbitrary: fc.constant('replace' as const) }, { weight: 1, arbitrary: fc.constantFrom('remove' as const, 'add' as const) }),
   value: fc.oneof({ weight: 3, arbitrary: leaf }, { weight: 1, arbitrary: json }),
   key: key,
+  taint: fc.record({ char: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...TAINT) }, { weight: 1, arbitrary: fc.string({ unit, minLength: 1, maxLength: 3 }) }), at: fc.nat() }),
 });
 
 /** Applies a mutation to a copy of a valid JSON body. */
@@ -179,6 +188,11 @@ export function mutate(valid: unknown, m: Mutation): unknown {
     if (Array.isArray(parent)) parent.splice(Number(field), 1);
     else delete parent[field];
   } else if (m.op === 'add' && !Array.isArray(parent)) Object.defineProperty(parent, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
-  else parent[field] = m.value;
+  else if (m.op === 'taint') {
+    const current = parent[field];
+    const was = typeof current === 'string' ? current : JSON.stringify(current) ?? '';
+    const at = m.taint.at % (was.length + 1);
+    parent[field] = was.slice(0, at) + m.taint.char + was.slice(at);
+  } else parent[field] = m.value;
   return root;
 }

@@ -73,17 +73,21 @@ const notice = (noticeId: string, residentRecordCode = '96100000009') => ({
   effectiveDate: day(-3).toISOString().slice(0, 10),
 });
 const pools: Record<string, string[]> = { id: [], serial: [], noticeId: ['FUZZ-SEED-1'], type: ['signing', 'user-authentication'], partition: ['delta', CHIYODA], '*': ['MEIwQDA%2BMDwwOjAJBgUrDgMCGgUABBQ'] };
-const csrs: string[] = [];
+/** A CSR of a key never seen before (ECDSA: quick to make). */
+const freshCsr = () => residentCsr('ECDSA-P256');
+const submit = async (code = '96100000003') => (await postOk(t, '/v1/applications', clerk, application(code))).applicationId as string;
+const verify = (id: string) => postOk(t, `/v1/applications/${id}/identity-verification`, clerk, { result: 'verified', method: 'photo-id', documentType: 'passport' });
+/** An application brought to a stage: 0 submitted, 1 identity verified, 2 key accepted, 3 issued (then its serial). */
+async function freshTarget(stage: number): Promise<{ id: string; serial?: string }> {
+  const id = await submit();
+  if (stage >= 1) await verify(id);
+  if (stage >= 2) await postOk(t, `/v1/applications/${id}/public-key`, clerk, { csr: await freshCsr() });
+  if (stage >= 3) return { id, serial: (await postOk(t, `/v1/applications/${id}/issuance`, bearer('prefectural-operator'))).serialNumber as string };
+  return { id };
+}
 {
   for (const code of ['96100000001', '96100000002']) pools.serial!.push((await issueSigning(t, CHIYODA, code)).serialNumber);
-  const submit = async (code: string) => (await postOk(t, '/v1/applications', clerk, application(code))).applicationId as string;
-  const verify = (id: string) => postOk(t, `/v1/applications/${id}/identity-verification`, clerk, { result: 'verified', method: 'photo-id', documentType: 'passport' });
-  const [submitted, verified, keyed] = [await submit('96100000003'), await submit('96100000004'), await submit('96100000005')];
-  await verify(verified);
-  await verify(keyed);
-  await postOk(t, `/v1/applications/${keyed}/public-key`, clerk, { csr: await residentCsr('ECDSA-P256') });
-  pools.id!.push(submitted, verified, keyed);
-  for (let i = 0; i < 3; i++) csrs.push(await residentCsr('ECDSA-P256'));
+  for (const stage of [0, 1, 2]) pools.id!.push((await freshTarget(stage)).id);
   await postOk(t, '/v1/registry-changes', FEED, notice('FUZZ-SEED-1'));
   await postOk(t, '/v1/audit/checkpoints', bearer('auditor'));
   await t.ledger.registryReactor.stop();
@@ -119,6 +123,9 @@ const pickFrom = (pool: readonly string[], n: number): string => pool[pool.lengt
 const resolveParam = (name: string, recipe: ParamRecipe): string =>
   recipe.kind === 'wire' ? recipe.value : name === '*' ? pickFrom(pools[name] ?? [], recipe.pick) : percentEncode(pickFrom(pools[name] ?? ['x'], recipe.pick));
 
+/** Stands for a CSR made for the request (a key is accepted once in the whole ledger). */
+const FRESH_CSR = 'fresh CSR';
+
 /** A valid request for a route, built from what the ledger holds; mutations start from it. */
 interface Valid {
   readonly params?: Record<string, string>;
@@ -128,7 +135,7 @@ interface Valid {
 const VALID: Record<string, (n: number) => Valid> = {
   'POST /v1/applications': () => ({ body: application('96100000010') }),
   'POST /v1/applications/:id/identity-verification': () => ({ body: { result: 'verified', method: 'photo-id', documentType: 'passport', note: 'seen at the counter' } }),
-  'POST /v1/applications/:id/public-key': (n) => ({ body: { csr: pickFrom(csrs, n) } }),
+  'POST /v1/applications/:id/public-key': () => ({ body: { csr: FRESH_CSR } }),
   'POST /v1/applications/:id/issuance': () => ({}),
   'POST /v1/applications/:id/withdrawal': () => ({ body: { reason: 'moved away' } }),
   'POST /v1/applications/:id/rejection': () => ({ body: { reason: 'documents incomplete' } }),
@@ -290,11 +297,14 @@ describe('fuzz: every route the app serves', () => {
       'answers a valid request with one field changed without a 5xx, and a refusal writes nothing',
       async () => {
         const property = fc.asyncProperty(
-          fc.record({ params: paramsArb, pick: fc.nat(), change: mutation, where: fc.constantFrom('body', 'query'), key: idempotencyKey }),
-          async ({ params, pick, change, where, key }) => {
-            const template = valid(pick);
-            // Path parameters name something the ledger holds.
-            const path = fill(route.url, Object.fromEntries(route.params.map((p) => [p, resolveParam(p, params[p]!.kind === 'known' ? params[p]! : { kind: 'known', pick })])));
+          fc.record({ params: paramsArb, pick: fc.nat(), fresh: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), change: mutation, where: fc.constantFrom('body', 'query'), key: idempotencyKey }),
+          async ({ params, pick, fresh, change, where, key }) => {
+            const given = valid(pick);
+            const template = JSON.stringify(given.body)?.includes(FRESH_CSR) === true ? { ...given, body: JSON.parse(JSON.stringify(given.body).replace(FRESH_CSR, JSON.stringify(await freshCsr()).slice(1, -1))) as unknown } : given;
+            // Path parameters name something the ledger holds: often made for this request, in a state where the command can take effect.
+            const made = fresh && (route.params.includes('id') || route.params.includes('serial')) ? await freshTarget(route.params.includes('serial') ? 3 : pick % 3) : undefined;
+            const known = (p: string) => (p === 'id' && made !== undefined ? made.id : p === 'serial' && made?.serial !== undefined ? made.serial : undefined);
+            const path = fill(route.url, Object.fromEntries(route.params.map((p) => [p, known(p) ?? resolveParam(p, params[p]!.kind === 'known' ? params[p]! : { kind: 'known', pick })])));
             const changeQuery = where === 'query' || template.body === undefined;
             const query = changeQuery && template.query !== undefined ? (mutate(template.query, change) as Record<string, unknown>) : template.query;
             const search = query === undefined || typeof query !== 'object' || query === null
