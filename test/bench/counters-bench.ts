@@ -49,33 +49,40 @@ export async function issuanceUnderLoad(synchronous: 'FULL' | 'NORMAL', counters
   const csrs = await Promise.all(Array.from({ length: counters * perCounter }, () => residentCsr('RSA-2048')));
   const server = await startServerProcess({ LEDGER_DATA_DIR: dir.path, LEDGER_SQLITE_SYNCHRONOUS: synchronous, LEDGER_JWT_SECRET: SECRET, LEDGER_JWT_ISSUER: ISSUER });
   try {
-    const token = (claims: Record<string, unknown>) => signToken(claims, { secret: SECRET, issuer: ISSUER, expiresInSeconds: 3600 });
-    const operator = token({ sub: 'operator-1', role: 'prefectural-operator', organisation: 'prefecture' });
-    const latencies: number[] = [];
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: counters }, async (_, c) => {
-        const municipality = String(131016 + c).padStart(6, '0');
-        const clerk = token({ sub: `clerk-${c}`, role: 'municipal-clerk', organisation: `city-${municipality}`, municipality });
-        for (let i = 0; i < perCounter; i++) {
-          const n = c * perCounter + i;
-          const applicant = { residentRecordCode: String(50000000000 + n), name: '山田 太郎', nameKana: 'ヤマダ タロウ', dateOfBirth: '1990-06-15', sex: 'male', address: '東京都千代田区千代田１－１' };
-          const { json } = await post(`${server.url}/v1/applications`, clerk, { certificateType: 'signing', municipalityCode: municipality, applicant });
-          const id = json.applicationId as string;
-          await post(`${server.url}/v1/applications/${id}/identity-verification`, clerk, { result: 'verified', method: 'photo-id', documentType: 'my-number-card' });
-          await post(`${server.url}/v1/applications/${id}/public-key`, clerk, { csr: csrs[n] });
-          const sent = performance.now();
-          await post(`${server.url}/v1/applications/${id}/issuance`, operator);
-          latencies.push(performance.now() - sent);
-        }
-      }),
-    );
-    return summarise(latencies, (performance.now() - started) / 1000);
+    return await countersAgainst(server.url, csrs, counters, perCounter);
   } finally {
     await server.stop();
     dir.remove();
   }
 }
+
+/** The counters' work against a running ledger (configured with the bench's secret and issuer). */
+export async function countersAgainst(url: string, csrs: readonly string[], counters: number, perCounter: number): Promise<Latencies> {
+  const token = (claims: Record<string, unknown>) => signToken(claims, { secret: SECRET, issuer: ISSUER, expiresInSeconds: 3600 });
+  const operator = token({ sub: 'operator-1', role: 'prefectural-operator', organisation: 'prefecture' });
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: counters }, async (_, c) => {
+      const municipality = String(131016 + c).padStart(6, '0');
+      const clerk = token({ sub: `clerk-${c}`, role: 'municipal-clerk', organisation: `city-${municipality}`, municipality });
+      for (let i = 0; i < perCounter; i++) {
+        const n = c * perCounter + i;
+        const applicant = { residentRecordCode: String(50000000000 + n), name: '山田 太郎', nameKana: 'ヤマダ タロウ', dateOfBirth: '1990-06-15', sex: 'male', address: '東京都千代田区千代田１－１' };
+        const { json } = await post(`${url}/v1/applications`, clerk, { certificateType: 'signing', municipalityCode: municipality, applicant });
+        const id = json.applicationId as string;
+        await post(`${url}/v1/applications/${id}/identity-verification`, clerk, { result: 'verified', method: 'photo-id', documentType: 'my-number-card' });
+        await post(`${url}/v1/applications/${id}/public-key`, clerk, { csr: csrs[n] });
+        const sent = performance.now();
+        await post(`${url}/v1/applications/${id}/issuance`, operator);
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+  return summarise(latencies, (performance.now() - started) / 1000);
+}
+
+export const BENCH_AUTH = { LEDGER_JWT_SECRET: SECRET, LEDGER_JWT_ISSUER: ISSUER } as const;
 
 /** The baseline: a bare route signing 1,200 bytes with RSA-2048 per request, the same clients at once. */
 export async function bareSigningUnderLoad(counters: number, perCounter: number): Promise<Latencies> {
