@@ -17,13 +17,15 @@
  * on the certificate's stream, notices received, keys claimed since the run began — and held to the
  * model, and a step the model says writes nothing must leave the global position where it was.
  *
- * Bounded in `npm test`; `npm run fuzz -- --model [--runs N]` runs it longer.
+ * On the embedded store and on EventStoreDB (the stand-in, through the real client). Bounded in `npm test`; `npm run fuzz -- --model [--runs N]` runs it longer.
  */
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateStream } from '../../domain/certificate/decider.js';
+import { EventStoreDbEventStore } from '../../infrastructure/event-store/eventstoredb/eventstoredb-event-store.js';
 import { fixedClock } from '../support/clocks.js';
+import { start } from '../support/esdb-standin/standin.js';
 import { clerkOf, FEED, OPERATOR, postOk } from '../support/http-lifecycle.js';
 import { residentCsr } from '../support/resident-csr.js';
 import { testApp, type TestApp } from '../support/test-app.js';
@@ -151,7 +153,9 @@ function predict(m: Model, spec: Spec, run: number): Prediction {
 /** What the ledger holds since the run began, counted as the model counts it. */
 async function ledgerCounts(real: Real) {
   const counts = { submitted: 0, holds: 0, lifts: 0, revocations: 0, notices: new Set<string>(), claims: 0 };
-  for await (const event of real.t.ledger.store.readAll({ fromPosition: real.start + 1n })) {
+  // From the run's start, inclusive (EventStoreDB's positions are not consecutive), less the event there.
+  for await (const event of real.t.ledger.store.readAll({ fromPosition: real.start })) {
+    if (event.position === real.start) continue;
     if (event.type === 'ApplicationSubmitted') counts.submitted++;
     if (event.type === 'RegistryChangeReceived') counts.notices.add(String(event.data.noticeId));
     if (event.type === 'CommandKeyClaimed') counts.claims++;
@@ -239,15 +243,37 @@ const commands = fc.commands(
   { maxCommands: 30, size: 'medium' },
 );
 
-describe('command identity, model-based', () => {
+/** Each store with the runs of the bounded test (the stand-in is slower: fewer). */
+const stores: [string, number, () => Promise<{ open?: Parameters<typeof testApp>[0]; stop(): Promise<void> }>][] = [
+  ['the embedded store', 20, async () => ({ stop: async () => undefined })],
+  [
+    'EventStoreDB (stand-in)',
+    10,
+    async () => {
+      const standIn = await start();
+      return {
+        open: { openStore: (clock) => EventStoreDbEventStore.connect({ url: standIn.url, clock }), env: { LEDGER_EVENTSTORE_URL: standIn.url, LEDGER_PROJECTION_WORKER: 'off' } },
+        stop: () => standIn.stop(),
+      };
+    },
+  ],
+];
+
+describe.each(stores)('command identity, model-based, on %s', (_name, bounded, setUpStore) => {
   let t: TestApp;
+  let stop: () => Promise<void>;
   let runs = 0;
   beforeAll(async () => {
-    t = await testApp({ clock: fixedClock(NOW.toISOString()), env: { LEDGER_HOLD_LIFTING: 'on' } });
+    const store = await setUpStore();
+    stop = store.stop;
+    t = await testApp({ clock: fixedClock(NOW.toISOString()), ...store.open, env: { LEDGER_HOLD_LIFTING: 'on', ...store.open?.env } });
     // Nothing but the commands writes: the reactor would act on the notices in the background.
     await t.ledger.registryReactor.stop();
+  }, 60_000);
+  afterAll(async () => {
+    await t.close();
+    await stop();
   });
-  afterAll(() => t.close());
 
   /** Each run gets a certificate of its own, issued through the API (an ECDSA key: quick to make). */
   async function setup(): Promise<{ model: Model; real: Real }> {
@@ -266,9 +292,9 @@ describe('command identity, model-based', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(commands, (cmds) => fc.asyncModelRun(setup, cmds)),
-        parameters(20),
+        parameters(bounded),
       );
     },
-    timeoutFor(20, 800),
+    timeoutFor(bounded, 1500),
   );
 });
