@@ -36,7 +36,7 @@ for (let i = 0; i < args.length; i++) {
 
 console.log(`fuzz: ${runs} runs per property${seed === undefined ? ' (a fresh seed; fast-check prints it on failure)' : `, seed ${seed}`}: ${files.join(' ')}`);
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-const result = spawnSync(process.execPath, [vitest, 'run', ...files], {
+const result = spawnSync(process.execPath, [vitest, 'run', '--reporter=verbose', ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, FUZZ_RUNS: runs, ...(seed === undefined ? {} : { FUZZ_SEED: seed }) },
