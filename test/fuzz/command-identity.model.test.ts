@@ -26,13 +26,16 @@ import { certificateStream } from '../../domain/certificate/decider.js';
 import { EventStoreDbEventStore } from '../../infrastructure/event-store/eventstoredb/eventstoredb-event-store.js';
 import { fixedClock } from '../support/clocks.js';
 import { start } from '../support/esdb-standin/standin.js';
-import { clerkOf, FEED, OPERATOR, postOk } from '../support/http-lifecycle.js';
+import { postOk } from '../support/http-lifecycle.js';
 import { residentCsr } from '../support/resident-csr.js';
-import { testApp, type TestApp } from '../support/test-app.js';
+import { bearer, testApp, tokenFor, type TestApp } from '../support/test-app.js';
 import { parameters, timeoutFor } from './settings.js';
 
 const CHIYODA = '131016';
-const CLERK = clerkOf(CHIYODA);
+/** Tokens are made when used: a long run outlives a token made at the start (the caller, and so the fingerprint, stays the same). */
+const CLERK = () => bearer(tokenFor({ role: 'municipal-clerk', municipality: CHIYODA }));
+const OPERATOR = () => bearer(tokenFor({ role: 'prefectural-operator' }));
+const FEED = () => bearer(tokenFor({ role: 'registry-feed', organisation: 'juki-net' }));
 const NOW = new Date();
 
 type Route = 'submit' | 'hold' | 'lift' | 'revoke' | 'batch';
@@ -78,23 +81,23 @@ function requestOf(spec: Spec, real: Real): { url: string; headers: Record<strin
     case 'submit':
       return {
         url: '/v1/applications',
-        headers: { ...CLERK, ...key },
+        headers: { ...CLERK(), ...key },
         payload: { certificateType: 'signing', municipalityCode: CHIYODA, applicant: { ...items, residentRecordCode: spec.variant === 0 ? '96300000001' : '96300000002', nameKana: 'ヤマダ タロウ' } },
       };
     case 'hold':
-      return { url: `${certificate}/hold`, headers: { ...OPERATOR, ...key }, payload: { reportedBy: spec.variant === 0 ? 'holder' : 'call-centre' } };
+      return { url: `${certificate}/hold`, headers: { ...OPERATOR(), ...key }, payload: { reportedBy: spec.variant === 0 ? 'holder' : 'call-centre' } };
     case 'lift':
-      return { url: `${certificate}/hold/lift`, headers: { ...OPERATOR, ...key }, payload: { cause: spec.variant === 0 ? 'card-found' : 'report-withdrawn' } };
+      return { url: `${certificate}/hold/lift`, headers: { ...OPERATOR(), ...key }, payload: { cause: spec.variant === 0 ? 'card-found' : 'report-withdrawn' } };
     case 'revoke':
       return {
         url: `${certificate}/revocation`,
-        headers: { ...OPERATOR, ...key },
+        headers: { ...OPERATOR(), ...key },
         payload: spec.variant === 0 ? { reason: 'keyCompromise', legalGround: 'key-compromise' } : { reason: 'affiliationChanged', legalGround: 'registry-change' },
       };
     case 'batch':
       return {
         url: '/v1/registry-changes/batch',
-        headers: { ...FEED, ...key },
+        headers: { ...FEED(), ...key },
         payload: noticeIds(real.run, spec.variant).map((noticeId) => ({
           noticeId,
           residentRecordCode: '96300000009',
@@ -279,10 +282,10 @@ describe.each(stores)('command identity, model-based, on %s', (_name, bounded, s
   async function setup(): Promise<{ model: Model; real: Real }> {
     const run = ++runs;
     const code = `9640${String(run).padStart(7, '0')}`;
-    const id = (await postOk(t, '/v1/applications', CLERK, { certificateType: 'signing', municipalityCode: CHIYODA, applicant: { ...items, residentRecordCode: code, nameKana: 'ヤマダ タロウ' } })).applicationId;
-    await postOk(t, `/v1/applications/${id}/identity-verification`, CLERK, { result: 'verified', method: 'photo-id', documentType: 'passport' });
-    await postOk(t, `/v1/applications/${id}/public-key`, CLERK, { csr: await residentCsr('ECDSA-P256') });
-    const serial = (await postOk(t, `/v1/applications/${id}/issuance`, OPERATOR)).serialNumber as string;
+    const id = (await postOk(t, '/v1/applications', CLERK(), { certificateType: 'signing', municipalityCode: CHIYODA, applicant: { ...items, residentRecordCode: code, nameKana: 'ヤマダ タロウ' } })).applicationId;
+    await postOk(t, `/v1/applications/${id}/identity-verification`, CLERK(), { result: 'verified', method: 'photo-id', documentType: 'passport' });
+    await postOk(t, `/v1/applications/${id}/public-key`, CLERK(), { csr: await residentCsr('ECDSA-P256') });
+    const serial = (await postOk(t, `/v1/applications/${id}/issuance`, OPERATOR())).serialNumber as string;
     const model: Model = { claims: new Map(), certificate: 'good', submitted: 0, holds: 0, lifts: 0, revocations: 0, notices: new Set() };
     return { model, real: { t, run, serial, start: await t.ledger.store.headPosition() } };
   }
