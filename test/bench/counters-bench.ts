@@ -46,7 +46,7 @@ async function post(url: string, token: string, body?: unknown): Promise<{ statu
 /** Issuance latency with `counters` counters at once, each issuing `perCounter` certificates. */
 export async function issuanceUnderLoad(synchronous: 'FULL' | 'NORMAL', counters: number, perCounter: number): Promise<Latencies> {
   const dir = tempDir('jpki-bench-counters-');
-  const csrs = await Promise.all(Array.from({ length: counters * perCounter }, () => residentCsr('RSA-2048')));
+  const csrs = await Promise.all(Array.from({ length: counters * (perCounter + WARM_UP) }, () => residentCsr('RSA-2048')));
   const server = await startServerProcess({ LEDGER_DATA_DIR: dir.path, LEDGER_SQLITE_SYNCHRONOUS: synchronous, LEDGER_JWT_SECRET: SECRET, LEDGER_JWT_ISSUER: ISSUER });
   try {
     return await countersAgainst(server.url, csrs, counters, perCounter);
@@ -56,18 +56,35 @@ export async function issuanceUnderLoad(synchronous: 'FULL' | 'NORMAL', counters
   }
 }
 
+/**
+ * Each counter's first lifecycles are not timed: they warm the server up (compiled code, and the
+ * first certificate of each municipality, whose CRL partition is then published for the first time).
+ */
+export const WARM_UP = 2;
+
 /** The counters' work against a running ledger (configured with the bench's secret and issuer). */
 export async function countersAgainst(url: string, csrs: readonly string[], counters: number, perCounter: number): Promise<Latencies> {
   const token = (claims: Record<string, unknown>) => signToken(claims, { secret: SECRET, issuer: ISSUER, expiresInSeconds: 3600 });
   const operator = token({ sub: 'operator-1', role: 'prefectural-operator', organisation: 'prefecture' });
   const latencies: number[] = [];
-  const started = performance.now();
+  let started = 0;
+  let warm = 0;
+  let warming: () => void = () => undefined;
+  const warmedUp = new Promise<void>((resolve) => (warming = resolve));
   await Promise.all(
     Array.from({ length: counters }, async (_, c) => {
       const municipality = String(131016 + c).padStart(6, '0');
       const clerk = token({ sub: `clerk-${c}`, role: 'municipal-clerk', organisation: `city-${municipality}`, municipality });
-      for (let i = 0; i < perCounter; i++) {
-        const n = c * perCounter + i;
+      for (let i = 0; i < perCounter + WARM_UP; i++) {
+        if (i === WARM_UP) {
+          // Every counter starts timing together, once all have warmed up.
+          if (++warm === counters) {
+            started = performance.now();
+            warming();
+          }
+          await warmedUp;
+        }
+        const n = c * (perCounter + WARM_UP) + i;
         const applicant = { residentRecordCode: String(50000000000 + n), name: '山田 太郎', nameKana: 'ヤマダ タロウ', dateOfBirth: '1990-06-15', sex: 'male', address: '東京都千代田区千代田１－１' };
         const { json } = await post(`${url}/v1/applications`, clerk, { certificateType: 'signing', municipalityCode: municipality, applicant });
         const id = json.applicationId as string;
@@ -75,7 +92,7 @@ export async function countersAgainst(url: string, csrs: readonly string[], coun
         await post(`${url}/v1/applications/${id}/public-key`, clerk, { csr: csrs[n] });
         const sent = performance.now();
         await post(`${url}/v1/applications/${id}/issuance`, operator);
-        latencies.push(performance.now() - sent);
+        if (i >= WARM_UP) latencies.push(performance.now() - sent);
       }
     }),
   );
@@ -92,6 +109,7 @@ export async function bareSigningUnderLoad(counters: number, perCounter: number)
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   try {
     const latencies: number[] = [];
+    await Promise.all(Array.from({ length: counters * WARM_UP }, () => post(`${url}/sign`, 'none')));
     const started = performance.now();
     await Promise.all(
       Array.from({ length: counters }, async () => {

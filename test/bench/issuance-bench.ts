@@ -28,7 +28,7 @@ import type { Synchronous } from '../../infrastructure/event-store/sqlite/schema
 import { SqliteEventStore } from '../../infrastructure/event-store/sqlite/sqlite-event-store.js';
 import { residentCsr } from '../support/resident-csr.js';
 import { tempDir } from '../support/temp-dir.js';
-import { bareSigningUnderLoad, issuanceUnderLoad } from './counters-bench.js';
+import { bareSigningUnderLoad, issuanceUnderLoad, WARM_UP } from './counters-bench.js';
 import { newEvents, openRaw, rawInserter } from './raw-sqlite.js';
 
 const caller = (role: string, key: string): Caller => ({
@@ -131,10 +131,10 @@ export async function runIssuanceBench(options: { certificates: number; counters
       console.log(`| end-to-end / floor | ${synchronous} | | | ${Math.round((rate / floor) * 100)}% | ≥ 50% |`);
     }
     const counters = options.counters ?? 50;
-    const perCounter = options.perCounter ?? 4;
+    const perCounter = options.perCounter ?? 8;
     const baseline = await bareSigningUnderLoad(counters, perCounter);
     console.log('');
-    console.log(`issuance over HTTP with ${counters} counters at once (npm start as shipped; each counter submits, checks, sends the CSR and issues, ${perCounter} times)`);
+    console.log(`issuance over HTTP with ${counters} counters at once (npm start as shipped; each counter submits, checks, sends the CSR and issues, ${WARM_UP} times to warm up, then ${perCounter} times timed)`);
     console.log('| measure | durability | p50 | p99 | max | issuances/s | baseline p99 (bare route signing, same clients) | target |');
     console.log('|---|---|---:|---:|---:|---:|---:|---:|');
     for (const synchronous of ['FULL', 'NORMAL'] as const) {

@@ -13,7 +13,7 @@ import { runStoreBench } from './store-bench.js';
 const SUITES: Record<string, (options: Record<string, string | undefined>) => Promise<void>> = {
   store: (o) => runStoreBench({ events: Number(o.events ?? 1_000_000), appends: Number(o.appends ?? 2_000) }),
   issuance: (o) =>
-    runIssuanceBench({ certificates: Number(o.certificates ?? 200), counters: Number(o.counters ?? 50), perCounter: Number(o['per-counter'] ?? 4) }),
+    runIssuanceBench({ certificates: Number(o.certificates ?? 200), counters: Number(o.counters ?? 50), perCounter: Number(o['per-counter'] ?? 8) }),
   registry: (o) =>
     runRegistryBench({
       notices: Number(o.notices ?? 100_000),
