@@ -6,8 +6,9 @@
  * command). Everything else passes through.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { AppendOptions, AppendRequest, AppendResult, EventStore, NewEvent, WrongExpectedRevision } from '../../domain/ports/event-store.js';
+import type { AppendRequest, AppendResult, EventStore, WrongExpectedRevision } from '../../domain/ports/event-store.js';
 import type { PendingClaims } from '../../domain/shared/command-key.js';
+import { appendingThrough } from './appending-through.js';
 
 /** The key's claim could not be written: another command (in another process) claimed the key first. */
 export class CommandKeyTaken extends Error {
@@ -21,21 +22,7 @@ export class ClaimingStore implements PendingClaims {
   readonly store: EventStore;
 
   constructor(inner: EventStore) {
-    const appendEach = (requests: readonly AppendRequest[]) => this.appendEach(inner, requests);
-    this.store = {
-      get kind() {
-        return inner.kind;
-      },
-      append: async (stream: string, events: readonly NewEvent[], options: AppendOptions) =>
-        (await appendEach([{ stream, events, ...options }]))[0] as E.Either<WrongExpectedRevision, AppendResult>,
-      appendEach,
-      readStream: (stream, options) => inner.readStream(stream, options),
-      readAll: (options) => inner.readAll(options),
-      subscribeToAll: (options) => inner.subscribeToAll(options),
-      headPosition: () => inner.headPosition(),
-      close: () => inner.close(),
-      ...(inner.unavailable === undefined ? {} : { unavailable: () => inner.unavailable?.() ?? Promise.resolve(undefined) }),
-    };
+    this.store = appendingThrough(inner, (requests) => this.appendEach(inner, requests));
   }
 
   hold(idempotencyKey: string, claim: AppendRequest): void {

@@ -10,7 +10,8 @@
  * Only for the embedded store: EventStoreDB commits each append on its own anyway.
  */
 import type { Either } from 'fp-ts/lib/Either.js';
-import { StoreUnavailable, type AppendOptions, type AppendRequest, type AppendResult, type EventStore, type NewEvent, type WrongExpectedRevision } from '../../domain/ports/event-store.js';
+import { StoreUnavailable, type AppendRequest, type AppendResult, type EventStore, type WrongExpectedRevision } from '../../domain/ports/event-store.js';
+import { appendingThrough } from './appending-through.js';
 
 type Results = Either<WrongExpectedRevision, AppendResult>[];
 
@@ -67,17 +68,5 @@ export function groupCommit(inner: EventStore): EventStore {
     });
   }
 
-  return {
-    get kind() {
-      return inner.kind;
-    },
-    append: async (stream: string, events: readonly NewEvent[], options: AppendOptions) => (await enqueue([{ stream, events, ...options }]))[0] as Results[number],
-    appendEach: (requests) => enqueue(requests),
-    readStream: (stream, options) => inner.readStream(stream, options),
-    readAll: (options) => inner.readAll(options),
-    subscribeToAll: (options) => inner.subscribeToAll(options),
-    headPosition: () => inner.headPosition(),
-    close: () => inner.close(),
-    ...(inner.unavailable === undefined ? {} : { unavailable: () => inner.unavailable?.() ?? Promise.resolve(undefined) }),
-  };
+  return appendingThrough(inner, enqueue);
 }
