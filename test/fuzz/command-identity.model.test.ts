@@ -262,6 +262,18 @@ const stores: [string, number, () => Promise<{ open?: Parameters<typeof testApp>
   ],
 ];
 
+/**
+ * Found by `npm run fuzz -- --model --runs 300`, not fixed yet. On the EventStoreDB stand-in, a few
+ * commands into a run (e.g. revoke, hold, the same hold twice at once, revoke), a read through the
+ * real client fails with `13 INTERNAL: Received RST_STREAM with code 2 triggered by internal client
+ * error: Session closed with error code 2`: the command answers 500, and the test's own read-back
+ * fails the same way. Reproduces every time with this seed and path; the bounded run (its own seed)
+ * passes.
+ */
+const KNOWN_FAILURES: readonly { readonly store: string; readonly seed: number; readonly path: string; readonly what: string }[] = [
+  { store: 'EventStoreDB (stand-in)', seed: -2059251961, path: '60', what: 'a read through the client ends with RST_STREAM (500)' },
+];
+
 describe.each(stores)('command identity, model-based, on %s', (_name, bounded, setUpStore) => {
   let t: TestApp;
   let stop: () => Promise<void>;
@@ -288,6 +300,16 @@ describe.each(stores)('command identity, model-based, on %s', (_name, bounded, s
     const serial = (await postOk(t, `/v1/applications/${id}/issuance`, OPERATOR())).serialNumber as string;
     const model: Model = { claims: new Map(), certificate: 'good', submitted: 0, holds: 0, lifts: 0, revocations: 0, notices: new Set() };
     return { model, real: { t, run, serial, start: await t.ledger.store.headPosition() } };
+  }
+
+  // Seeds a long run found that still fail, replayed only on request (FUZZ_KNOWN_FAILURES=1): each is reported.
+  for (const known of KNOWN_FAILURES.filter((k) => k.store === _name)) {
+    it.skipIf(process.env.FUZZ_KNOWN_FAILURES === undefined)(`known failure, seed ${known.seed} path ${known.path}: ${known.what}`, async () => {
+      await fc.assert(
+        fc.asyncProperty(commands, (cmds) => fc.asyncModelRun(setup, cmds)),
+        { seed: known.seed, path: known.path, numRuns: 300, endOnFailure: true },
+      );
+    }, 120_000);
   }
 
   it(

@@ -16,16 +16,16 @@ let seed: string | undefined;
 let files = ['test/fuzz/routes.fuzz.test.ts', 'test/fuzz/regressions.test.ts'];
 for (let i = 0; i < args.length; i++) {
   const arg = args[i];
-  const value = () => {
+  const value = (pattern = /^[1-9]\d*$/) => {
     const v = args[++i];
-    if (v === undefined || !/^[1-9]\d*$/.test(v)) {
-      console.error(`${arg} needs a whole number of at least 1\n${usage}`);
+    if (v === undefined || !pattern.test(v)) {
+      console.error(`${arg} needs a whole number${pattern.source.startsWith('^-') ? '' : ' of at least 1'}\n${usage}`);
       process.exit(2);
     }
     return v;
   };
   if (arg === '--runs') runs = value();
-  else if (arg === '--seed') seed = value();
+  else if (arg === '--seed') seed = value(/^-?\d+$/);
   else if (arg === '--model') files = ['test/fuzz/command-identity.model.test.ts'];
   else if (arg === '--all') files = ['test/fuzz/'];
   else {

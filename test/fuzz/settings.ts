@@ -22,8 +22,16 @@ export function runs(bounded: number): number {
 /** Whether this is a long run (npm run fuzz), where time limits are lifted. */
 export const longRun = process.env.FUZZ_RUNS !== undefined && process.env.FUZZ_RUNS !== '';
 
+/** A seed as fast-check prints it: any 32-bit integer, negative ones too. */
+function seedOf(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 32) throw new Error(`FUZZ_SEED must be a seed as fast-check prints it, not ${raw}`);
+  return value;
+}
+
 /** The bounded run's seed is fixed; a long run draws one unless FUZZ_SEED is given. */
-const seed = positive('FUZZ_SEED') ?? (longRun ? undefined : 20_251_225);
+const seed = seedOf(process.env.FUZZ_SEED) ?? (longRun ? undefined : 20_251_225);
 
 export function parameters<T>(bounded: number): Parameters<T> {
   const path = process.env.FUZZ_PATH;
