@@ -71,9 +71,14 @@ export function claimRequest(
   };
 }
 
-/** Claims waiting for their command's first append (the store adapter that takes them: claiming-store.ts). */
+/**
+ * The keys of the commands running now, each with the claim still waiting for its command's first
+ * append, if any (the store adapter that takes them: claiming-store.ts). A command with no claim to
+ * write (a retry) is registered too, so that its appends are never taken for those of a running
+ * command whose key its own extends (`a` and `a/b`).
+ */
 export interface PendingClaims {
-  hold(idempotencyKey: string, claim: AppendRequest): void;
+  hold(idempotencyKey: string, claim: AppendRequest | undefined): void;
   release(idempotencyKey: string): void;
 }
 
@@ -103,8 +108,7 @@ export async function underCommandKey<T>(deps: CommandKeyDeps, command: KeyedCom
   const decided = commandKeyDecider.decide({ type: 'ClaimKey', fingerprint: command.fingerprint, route: command.route }, state);
   if (E.isLeft(decided)) return decided;
   const [claimed] = decided.right;
-  if (claimed === undefined) return E.right(await run());
-  deps.claims.hold(command.idempotencyKey, claimRequest(deps.ids, command.idempotencyKey, claimed, command.metadata));
+  deps.claims.hold(command.idempotencyKey, claimed === undefined ? undefined : claimRequest(deps.ids, command.idempotencyKey, claimed, command.metadata));
   try {
     return E.right(await run());
   } finally {

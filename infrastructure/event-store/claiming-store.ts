@@ -18,14 +18,15 @@ export class CommandKeyTaken extends Error {
 }
 
 export class ClaimingStore implements PendingClaims {
-  private readonly pending = new Map<string, AppendRequest>();
+  /** Running keyed commands, with the claim that waits for their first append (undefined once written, or for a retry). */
+  private readonly pending = new Map<string, AppendRequest | undefined>();
   readonly store: EventStore;
 
   constructor(inner: EventStore) {
     this.store = appendingThrough(inner, (requests) => this.appendEach(inner, requests));
   }
 
-  hold(idempotencyKey: string, claim: AppendRequest): void {
+  hold(idempotencyKey: string, claim: AppendRequest | undefined): void {
     this.pending.set(idempotencyKey, claim);
   }
 
@@ -50,20 +51,23 @@ export class ClaimingStore implements PendingClaims {
     if (inner.kind === 'sqlite') {
       const [claimed, ...results] = await inner.appendEach([claim, ...requests]);
       if (claimed === undefined || E.isLeft(claimed)) throw new CommandKeyTaken(key);
-      this.pending.delete(key);
+      this.pending.set(key, undefined);
       return results;
     }
     const { stream, events, ...options } = claim;
     if (E.isLeft(await inner.append(stream, events, options))) throw new CommandKeyTaken(key);
-    this.pending.delete(key);
+    this.pending.set(key, undefined);
     return inner.appendEach(requests);
   }
 
-  /** The held key this request's command was given under, if any: its own key, or the key its step keys extend. */
+  /**
+   * The key whose claim waits for this request, if any: that of the running command the request
+   * belongs to — its own key, or the nearest running key its step keys (`<key>/<step>`) extend.
+   */
   private claimFor(request: AppendRequest): string | undefined {
     let key = request.events[0]?.metadata.idempotencyKey;
     while (key !== undefined) {
-      if (this.pending.has(key)) return key;
+      if (this.pending.has(key)) return this.pending.get(key) === undefined ? undefined : key;
       const step = key.lastIndexOf('/');
       key = step < 0 ? undefined : key.slice(0, step);
     }
