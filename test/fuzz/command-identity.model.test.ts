@@ -263,16 +263,13 @@ const stores: [string, number, () => Promise<{ open?: Parameters<typeof testApp>
 ];
 
 /**
- * Found by `npm run fuzz -- --model --runs 300`, not fixed yet. On the EventStoreDB stand-in, a few
- * commands into a run (e.g. revoke, hold, the same hold twice at once, revoke), a read through the
- * real client fails with `13 INTERNAL: Received RST_STREAM with code 2 triggered by internal client
- * error: Session closed with error code 2`: the command answers 500, and the test's own read-back
- * fails the same way. Reproduces every time with this seed and path; the bounded run (its own seed)
- * passes.
+ * Seeds a long run found that still fail. (Seed -2059251961 path 60 on the stand-in, fixed: the
+ * adapter cancelled every read of a missing stream and most reads of the head, each an RST_STREAM,
+ * until the stand-in's HTTP/2 server closed the connection with INTERNAL_ERROR; replaying it takes
+ * some 45 s, so its regression test is "many short reads on one connection" in
+ * test/infrastructure/event-store/eventstoredb-standin.test.ts.)
  */
-const KNOWN_FAILURES: readonly { readonly store: string; readonly seed: number; readonly path: string; readonly what: string }[] = [
-  { store: 'EventStoreDB (stand-in)', seed: -2059251961, path: '60', what: 'a read through the client ends with RST_STREAM (500)' },
-];
+const KNOWN_FAILURES: readonly { readonly store: string; readonly seed: number; readonly path: string; readonly what: string }[] = [];
 
 describe.each(stores)('command identity, model-based, on %s', (_name, bounded, setUpStore) => {
   let t: TestApp;

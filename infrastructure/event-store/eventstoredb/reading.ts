@@ -78,6 +78,9 @@ export async function* readLedgerEvents(client: EventStoreDBClient, options: Rea
     const page = client.readAll({ fromPosition: position, direction: backwards ? BACKWARDS : FORWARDS, maxCount: wanted });
     for await (const resolved of drain<AllStreamResolvedEvent>(page)) {
       read += 1;
+      // Done before the page is: read the rest of it, which the server sends anyway, rather than
+      // cancel the call (see drain).
+      if (remaining === 0) continue;
       const event = resolved.event;
       if (event === undefined) continue;
       last = event.position;
@@ -85,10 +88,8 @@ export async function* readLedgerEvents(client: EventStoreDBClient, options: Rea
       if (!isLedgerEvent(event)) continue;
       yield toRecordedEvent(event);
       remaining -= 1;
-      // Done before the page is: leave it (the call is cancelled). A full page ends by itself.
-      if (remaining === 0 && read < wanted) return;
     }
-    if (read < wanted || last === undefined) return;
+    if (remaining === 0 || read < wanted || last === undefined) return;
     position = last;
     alreadyRead = backwards ? undefined : last;
     pageSize = Math.min(ALL_PAGE, pageSize * 2);
@@ -116,12 +117,20 @@ function samePosition(a: Position, b: Position): boolean {
  * Iterates a client read. When the consumer stops early, cancels the gRPC call and lets the stream
  * flow to its end: the client's dispose() waits for every call it started to finish, and a call
  * whose last message arrived while nobody read it would otherwise never report its end.
+ *
+ * A call that failed (stream not found, an error status) is over: it is not cancelled. Each cancel
+ * sends an RST_STREAM, and HTTP/2 servers limit how many a connection may send (nghttp2, whose
+ * default is 1000 at once then 33 a second, then closes the connection with INTERNAL_ERROR, taking
+ * every call on it down): cancels are kept to consumers that leave a read early.
  */
 async function* drain<E>(read: StreamingRead<E>): AsyncGenerator<E> {
   let finished = false;
   try {
     for await (const item of read.iterator({ destroyOnReturn: false })) yield item as E;
     finished = true;
+  } catch (error) {
+    finished = true;
+    throw error;
   } finally {
     if (!finished) {
       await read.cancel();

@@ -180,3 +180,38 @@ describe('EventStoreDB stand-in, through the raw client', () => {
     await expect(missing).rejects.toMatchObject({ expectedVersion: 'stream_exists', actualVersion: 'no_stream' });
   });
 });
+
+/**
+ * Every cancelled call sends an RST_STREAM, and the stand-in's HTTP/2 server (nghttp2) allows 1000
+ * at once then 33 a second before it closes the connection with INTERNAL_ERROR, failing every call
+ * on it ("13 INTERNAL: Received RST_STREAM with code 2"). The adapter once cancelled every read of
+ * a missing stream and most reads of the head: a long run of commands brought the connection down.
+ */
+describe('EventStoreDB stand-in, many short reads on one connection', () => {
+  let standIn: RunningStandIn;
+  let store: EventStoreDbEventStore;
+
+  beforeAll(async () => {
+    standIn = await start();
+    store = await EventStoreDbEventStore.connect({ url: standIn.url, clock: systemClock });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await standIn?.stop();
+  });
+
+  it('reads missing streams and the head many times over, and still appends and reads', async () => {
+    const written = streamName();
+    await store.append(written, [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+    // The projections' link events now trail the last ledger event, as on a node running them.
+    await delay(20);
+    const head = await store.headPosition();
+    for (let i = 0; i < 1500; i += 1) {
+      expect(await collect(store.readStream(streamName('missing')))).toEqual([]);
+      expect(await store.headPosition()).toBe(head);
+    }
+    const result = await store.append(written, [newEvent()], { expectedRevision: 'any' });
+    expect(E.isRight(result)).toBe(true);
+    expect(await collect(store.readStream(written))).toHaveLength(3);
+  }, 30_000);
+});
