@@ -1,5 +1,6 @@
 /** Dispatches `ledger <command> ...` to its command; exit codes: 0 ok, 1 check failed, 2 bad usage or configuration. */
 import { ConfigError, loadConfig } from '../../infrastructure/config/config.js';
+import { StartupFault } from '../../infrastructure/config/data-dir.js';
 import { crlCommand } from './commands/crl.js';
 import { exportCommand } from './commands/export.js';
 import { projectionsCommand } from './commands/projections.js';
@@ -33,7 +34,8 @@ export async function runLedgerCli(argv: string[], env: NodeJS.ProcessEnv): Prom
   try {
     return await command(args, env);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) return { exitCode: 2, stderr: error.message };
+    // A store that cannot be opened (a missing or unreadable data directory, a locked or damaged file): one line naming it.
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof StartupFault) return { exitCode: 2, stderr: error.message };
     throw error;
   }
 }

@@ -6,6 +6,7 @@
  * tail shows). It relies on no trigger: an attacker who drops them is still caught.
  */
 import Database from 'better-sqlite3';
+import { openFault } from './sqlite-faults.js';
 import { sha256Hex } from '../envelope.js';
 import type { RecordedEvent } from '../../../domain/ports/event-store.js';
 import { ChainVerifier, type BrokenLink, type LogWitness, type VerifyReport } from '../verify/chain-verifier.js';
@@ -24,9 +25,8 @@ export interface SqliteWitnessSource {
 }
 
 export function verifySqliteFile(file: string, witnessSource?: SqliteWitnessSource): VerifyReport {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = openToVerify(file);
   try {
-    db.exec('BEGIN');
     const verifier = new ChainVerifier();
     const made = witnessSource?.make(eventsOf(db, witnessSource.streams));
     if (made !== undefined && 'broken' in made) return verifier.report(made.broken);
@@ -36,6 +36,20 @@ export function verifySqliteFile(file: string, witnessSource?: SqliteWitnessSour
     return verifier.report(broken, witness);
   } finally {
     db.close();
+  }
+}
+
+/** The file in a read transaction; one that verify cannot read at all (missing, unreadable, not SQLite) is one line naming it. */
+function openToVerify(file: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.exec('BEGIN');
+    db.prepare('SELECT 1 FROM sqlite_schema LIMIT 1').get();
+    return db;
+  } catch (error) {
+    db?.close();
+    throw openFault('the event store', file, error);
   }
 }
 
