@@ -58,3 +58,35 @@ export function pause(ms: number): { readonly done: Promise<void>; readonly wake
   });
   return { done, wake };
 }
+
+/**
+ * The loop of a background follower: `attempt` again and again until `stopped()`, pausing after
+ * each failure as `backoff` says. `wake()` ends the pause under way (on stop).
+ */
+export class RetryingLoop {
+  private wakeFromPause: (() => void) | undefined;
+
+  constructor(
+    private readonly backoff: FailureBackoff,
+    private readonly stopped: () => boolean,
+  ) {}
+
+  async run(attempt: () => Promise<void>): Promise<void> {
+    while (!this.stopped()) {
+      try {
+        await attempt();
+      } catch (error) {
+        const delay = this.backoff.failed(error);
+        if (this.stopped()) continue;
+        const waiting = pause(delay);
+        this.wakeFromPause = waiting.wake;
+        await waiting.done;
+        this.wakeFromPause = undefined;
+      }
+    }
+  }
+
+  wake(): void {
+    this.wakeFromPause?.();
+  }
+}

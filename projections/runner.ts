@@ -10,7 +10,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
-import { FailureBackoff, pause } from './failure-backoff.js';
+import { FailureBackoff, RetryingLoop } from './failure-backoff.js';
 import { folds, type Projection } from './projection.js';
 import { readCheckpoint, readVersion, writeCheckpoint, writeVersion } from './read-model-db.js';
 import { PositionWaiters } from './position-waiters.js';
@@ -78,7 +78,7 @@ export class ProjectionRunner implements ReadModelRunner {
   private running: Promise<void> | undefined;
   private closeSubscription: (() => Promise<void>) | undefined;
   private readonly backoff: FailureBackoff;
-  private wakeFromPause: (() => void) | undefined;
+  private readonly retrying: RetryingLoop;
 
   constructor(
     private readonly store: EventStore,
@@ -89,6 +89,7 @@ export class ProjectionRunner implements ReadModelRunner {
     this.batchSize = options.batchSize ?? 1000;
     this.retryDelayMs = options.retryDelayMs ?? 100;
     this.backoff = new FailureBackoff('projection runner', options.log, { initialMs: this.retryDelayMs });
+    this.retrying = new RetryingLoop(this.backoff, () => this.stopped);
     prepareReadModels(db, projections);
   }
 
@@ -118,7 +119,7 @@ export class ProjectionRunner implements ReadModelRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wakeFromPause?.();
+    this.retrying.wake();
     await this.closeSubscription?.();
     await this.running;
     this.running = undefined;
@@ -131,20 +132,8 @@ export class ProjectionRunner implements ReadModelRunner {
     return this.waiters.wait(position, timeoutMs);
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        await this.followLog();
-      } catch (error) {
-        const delay = this.backoff.failed(error);
-        if (!this.stopped) {
-          const waiting = pause(delay);
-          this.wakeFromPause = waiting.wake;
-          await waiting.done;
-          this.wakeFromPause = undefined;
-        }
-      }
-    }
+  private loop(): Promise<void> {
+    return this.retrying.run(() => this.followLog());
   }
 
   /** One subscription, until it is stopped or a checkpoint goes back (a rebuild). */

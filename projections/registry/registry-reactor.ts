@@ -9,7 +9,7 @@
 import type { Database } from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
 import { checkIssuedCertificate, processNotices, type ReactorDeps } from '../../domain/registry/services.js';
-import { FailureBackoff, pause } from '../failure-backoff.js';
+import { FailureBackoff, RetryingLoop } from '../failure-backoff.js';
 import { PositionWaiters } from '../position-waiters.js';
 import { prepared } from '../prepared.js';
 import { runsOf } from '../runs.js';
@@ -59,7 +59,7 @@ export class RegistryReactor implements RegistryReactorHandle {
   private readonly waiters = new PositionWaiters();
   private readonly progressListeners: ((position: bigint) => void)[] = [];
   private readonly backoff: FailureBackoff;
-  private wakeFromPause: (() => void) | undefined;
+  private readonly retrying: RetryingLoop;
 
   /**
    * `together` runs each step; a reactor that owns its connections (the worker's) makes the step's
@@ -75,6 +75,7 @@ export class RegistryReactor implements RegistryReactorHandle {
   ) {
     prepareReactorCheckpoints(db);
     this.backoff = new FailureBackoff('registry reactor', log);
+    this.retrying = new RetryingLoop(this.backoff, () => this.stopped);
   }
 
   /** Handled so far: at least the stored checkpoint. */
@@ -92,7 +93,7 @@ export class RegistryReactor implements RegistryReactorHandle {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wakeFromPause?.();
+    this.retrying.wake();
     await this.closeSubscription?.();
     await this.running;
     try {
@@ -115,20 +116,8 @@ export class RegistryReactor implements RegistryReactorHandle {
     return this.waiters.wait(position, timeoutMs);
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        await this.follow();
-      } catch (error) {
-        const delay = this.backoff.failed(error);
-        if (!this.stopped) {
-          const waiting = pause(delay);
-          this.wakeFromPause = waiting.wake;
-          await waiting.done;
-          this.wakeFromPause = undefined;
-        }
-      }
-    }
+  private loop(): Promise<void> {
+    return this.retrying.run(() => this.follow());
   }
 
   private async follow(): Promise<void> {
