@@ -12,6 +12,7 @@ import { collect } from '../support/event-store-contract.js';
 import { openssl, workDir } from '../support/openssl.js';
 import { residentCsr } from '../support/resident-csr.js';
 import { tokenFor, testApp, type TestApp } from '../support/test-app.js';
+import { routesOf as routeTree } from '../support/route-tree.js';
 
 const CHIYODA = '131016';
 const NAME = '渡辺 花子';
@@ -29,18 +30,7 @@ const PUBLIC = { sub: '' };
 
 /** Routes as `METHOD path`, from fastify's own route tree. */
 function routesOf(tree: string): string[] {
-  const routes: string[] = [];
-  const stack: string[] = [];
-  for (const line of tree.split('\n')) {
-    const match = /^((?:│ {3}| {4})*)[├└]── (\S+) \(([^)]+)\)$/.exec(line);
-    if (match === null) continue;
-    const depth = (match[1] ?? '').length / 4;
-    stack.length = depth;
-    const segment = match[2] ?? '';
-    stack.push(segment === '*' ? '/*' : segment);
-    for (const method of (match[3] ?? '').split(', ')) routes.push(`${method} ${stack.join('')}`);
-  }
-  return routes;
+  return routeTree(tree).map(({ method, url }) => `${method} ${url}`);
 }
 
 /** Whether a reply shows personal information: in its text, or inside a PEM certificate it carries. */

@@ -5,6 +5,7 @@
  * notes the route's config. A route added tomorrow is in this list without anyone adding it.
  */
 import type { FastifyInstance } from 'fastify';
+import { routesOf } from '../support/route-tree.js';
 
 export type Access = 'public' | { readonly roles: readonly string[] };
 
@@ -19,21 +20,6 @@ export interface ServedRoute {
 
 const PROBE_HEADER = 'x-fuzz-route-probe';
 
-/** Routes as `METHOD path`, from fastify's route tree (printRoutes). */
-export function routesOf(tree: string): { method: string; url: string }[] {
-  const routes: { method: string; url: string }[] = [];
-  const stack: string[] = [];
-  for (const line of tree.split('\n')) {
-    const match = /^((?:│ {3}| {4})*)[├└]── (\S+) \(([^)]+)\)$/.exec(line);
-    if (match === null) continue;
-    const depth = (match[1] ?? '').length / 4;
-    stack.length = depth;
-    const segment = match[2] ?? '';
-    stack.push(segment === '*' ? '/*' : segment);
-    for (const method of (match[3] ?? '').split(', ')) routes.push({ method, url: stack.join('') });
-  }
-  return routes;
-}
 
 /** For testApp's `extend`: the probe hook. Requests without the probe header pass untouched. */
 export function probeHook(found: Map<string, Access>): (app: FastifyInstance) => void {
